@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from aftersales.accounts import services
+
+router = Router(tags=["auth"])
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+    name: str = ""
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    fields: dict[str, str]
+
+
+@router.post("/token", auth=None, response={201: TokenOut, 401: ErrorOut, 422: ErrorOut})
+def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, str]]:
+    """Exchange a username and password for a personal token; send it as `Authorization: Bearer <token>`."""
+    _token, raw = services.api_token_create(username=payload.username, password=payload.password, name=payload.name)
+    return 201, {"token": raw}

@@ -1,0 +1,113 @@
+"""The roles of SPEC.md ("Users and roles"), each a Django group with permissions.
+
+Group names are these codes; the migration ``0002_roles`` creates them with their permissions.
+Services check permissions (``user.has_perm``), not role names, so an administrator can
+change what a role may do without touching code.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    AGENT = "agent", _("Customer service agent")
+    DISPATCHER = "dispatcher", _("Dispatcher")
+    TECHNICIAN = "technician", _("Field technician")
+    EXPERT = "expert", _("Technical expert")
+    QA = "qa", _("QA inspector")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    EXECUTIVE = "executive", _("Executive")
+    QUALITY = "quality", _("Quality department")
+    CUSTOMER = "customer", _("Customer")
+
+
+# Permission codenames ("app_label.codename") each role holds. The migration that creates the
+# groups reads this table; later migrations re-apply it when it changes.
+STAFF_READ = [
+    "customers.view_customer",
+    "customers.view_installedproduct",
+    "catalog.view_productmodel",
+    "workorders.view_workorder",
+]
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.ADMIN: [
+        *STAFF_READ,
+        "workorders.view_all_workorders",
+        "customers.view_contact_details",
+        "customers.add_customer",
+        "customers.change_customer",
+        "customers.add_installedproduct",
+        "customers.change_installedproduct",
+        "workorders.add_workorder",
+        "workorders.assign_workorder",
+        "workorders.handle_workorder",
+        "workorders.close_workorder",
+        "workorders.record_communication",
+        "audit.view_accesslog",
+        "audit.export_records",
+    ],
+    Role.AGENT: [
+        *STAFF_READ,
+        "workorders.view_all_workorders",
+        "customers.view_contact_details",
+        "customers.add_customer",
+        "customers.change_customer",
+        "customers.add_installedproduct",
+        "customers.change_installedproduct",
+        "workorders.add_workorder",
+        "workorders.assign_workorder",
+        "workorders.handle_workorder",
+        "workorders.close_workorder",
+        "workorders.record_communication",
+    ],
+    Role.DISPATCHER: [
+        *STAFF_READ,
+        "workorders.view_all_workorders",
+        "customers.view_contact_details",
+        "workorders.add_workorder",
+        "workorders.assign_workorder",
+        "workorders.record_communication",
+    ],
+    Role.TECHNICIAN: [
+        *STAFF_READ,
+        "customers.view_contact_details",
+        "workorders.handle_workorder",
+        "workorders.record_communication",
+    ],
+    Role.EXPERT: [
+        *STAFF_READ,
+        "workorders.view_all_workorders",
+        "workorders.handle_workorder",
+        "workorders.record_communication",
+    ],
+    Role.QA: [
+        *STAFF_READ,
+        "workorders.view_all_workorders",
+        "customers.view_contact_details",
+        "workorders.record_communication",
+    ],
+    Role.SUPERVISOR: [
+        *STAFF_READ,
+        "workorders.view_all_workorders",
+        "customers.view_contact_details",
+        "customers.add_customer",
+        "customers.change_customer",
+        "customers.add_installedproduct",
+        "customers.change_installedproduct",
+        "workorders.add_workorder",
+        "workorders.assign_workorder",
+        "workorders.handle_workorder",
+        "workorders.close_workorder",
+        "workorders.record_communication",
+        "workorders.archive_workorder",
+        "audit.view_accesslog",
+        "audit.export_records",
+    ],
+    Role.EXECUTIVE: [*STAFF_READ, "workorders.view_all_workorders", "audit.view_accesslog"],
+    Role.QUALITY: [*STAFF_READ, "workorders.view_all_workorders"],
+    # A customer reaches only their own organisation's records, through the portal.
+    Role.CUSTOMER: ["workorders.submit_request", "workorders.confirm_own_workorder"],
+}
