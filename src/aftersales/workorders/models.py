@@ -65,8 +65,14 @@ class WorkOrder(models.Model):
     answered_on_spot = models.BooleanField(_("answered on the spot"), default=False)
 
     # 首问负责制: the first person who took the request stays accountable.
+    # Empty only for a request a customer submitted until an agent takes it.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("first-contact owner"), on_delete=models.PROTECT, related_name="owned_work_orders"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("first-contact owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_work_orders",
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
                 ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='work_orders', to='customers.customer', verbose_name='customer')),
                 ('fault_category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.faultcategory', verbose_name='fault category')),
                 ('installed_product', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='work_orders', to='customers.installedproduct', verbose_name='installed product')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='owned_work_orders', to=settings.AUTH_USER_MODEL, verbose_name='first-contact owner')),
+                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='owned_work_orders', to=settings.AUTH_USER_MODEL, verbose_name='first-contact owner')),
                 ('product_line', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.productline', verbose_name='product line')),
                 ('product_model', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.productmodel', verbose_name='product model')),
             ],
