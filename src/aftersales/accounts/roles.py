@@ -48,6 +48,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "workorders.record_communication",
         "audit.view_accesslog",
         "audit.export_records",
+        "core.view_outbox",
+        "core.retry_outbox",
     ],
     Role.AGENT: [
         *STAFF_READ,
@@ -105,6 +107,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "workorders.archive_workorder",
         "audit.view_accesslog",
         "audit.export_records",
+        "core.view_outbox",
+        "core.retry_outbox",
     ],
     Role.EXECUTIVE: [*STAFF_READ, "workorders.view_all_workorders", "audit.view_accesslog"],
     Role.QUALITY: [*STAFF_READ, "workorders.view_all_workorders"],

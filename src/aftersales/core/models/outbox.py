@@ -54,6 +54,10 @@ class OutboxMessage(models.Model):
         verbose_name = _("outbox message")
         verbose_name_plural = _("outbox messages")
         ordering = ["-id"]
+        permissions = [
+            ("view_outbox", _("Can view the notification outbox")),
+            ("retry_outbox", _("Can retry failed notifications")),
+        ]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
             models.Index(fields=["recipient", "channel", "read_at"], name="outbox_inbox_idx"),
