@@ -1,7 +1,131 @@
+"""The navigation every page shows, filtered by what the user may do.
+
+Contract (templates rely on it):
+- ``nav_links``: list of ``NavLink(label, url_name, icon, url, active)`` for the staff navbar.
+  ``NavLink`` is a tuple, so ``for label, url_name, icon, url, active in nav_links`` works.
+- ``portal_links``: the same for the customer portal navbar.
+- ``navigation``: alias of the list that fits the user (portal links for a customer user).
+- ``product_name``: the translated product name.
+
+A link whose URL name does not resolve (its app is not built yet) is left out rather than
+breaking every page. Permission checks use ``user.has_perm`` so an administrator can change
+what a role sees by editing the group, without touching code.
+"""
+
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+class NavLink(NamedTuple):
+    label: str | Promise
+    url_name: str
+    icon: str
+    url: str
+    active: bool
+
+
+def _is_staff_user(user: Any) -> bool:
+    return not getattr(user, "is_customer_user", False)
+
+
+def _is_customer_user(user: Any) -> bool:
+    return bool(getattr(user, "is_customer_user", False))
+
+
+def _has_role(user: Any, *roles: str) -> bool:
+    has_role = getattr(user, "has_role", None)
+    return bool(has_role and has_role(*roles))
+
+
+@dataclass(frozen=True)
+class _Item:
+    label: str | Promise
+    url_name: str
+    icon: str  # a Bootstrap Icons name without the "bi-" prefix
+    visible: Callable[[Any], bool]
+
+
+def _perm(name: str) -> Callable[[Any], bool]:
+    return lambda user: _is_staff_user(user) and user.has_perm(name)
+
+
+# Order is the order in the navbar. Superusers pass every has_perm check.
+STAFF_ITEMS: list[_Item] = [
+    _Item(_("Work orders"), "workorders:list", "list-check", _perm("workorders.view_workorder")),
+    _Item(_("New request"), "workorders:intake", "telephone-plus", _perm("workorders.add_workorder")),
+    _Item(_("Customers"), "customers:list", "people", _perm("customers.view_customer")),
+    _Item(
+        _("Work calendar"),
+        "sla:calendar",
+        "calendar3",
+        lambda user: _is_staff_user(user) and (user.is_superuser or _has_role(user, "admin", "supervisor")),
+    ),
+    _Item(_("Audit log"), "audit:log", "shield-check", _perm("audit.view_accesslog")),
+    _Item(
+        _("Outbox"),
+        "core:outbox",
+        "send",
+        lambda user: _is_staff_user(user) and (user.is_superuser or _has_role(user, "admin")),
+    ),
+    _Item(_("Notifications"), "core:inbox", "bell", _is_staff_user),
+    _Item(
+        _("Administration"),
+        "admin:index",
+        "gear",
+        lambda user: user.is_staff and (user.is_superuser or _has_role(user, "admin")),
+    ),
+]
+
+PORTAL_ITEMS: list[_Item] = [
+    _Item(_("My requests"), "portal:home", "card-list", _is_customer_user),
+    _Item(_("New request"), "portal:request_create", "plus-circle", _is_customer_user),
+]
+
+
+def _links(request: HttpRequest, items: list[_Item]) -> list[NavLink]:
+    user = request.user
+    match = getattr(request, "resolver_match", None)
+    current = match.view_name if match else ""
+    current_ns = match.namespace if match else ""
+    links = []
+    for item in items:
+        if not item.visible(user):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        namespace = item.url_name.split(":", 1)[0]
+        # The list page of an app stays highlighted on its detail pages; other links only on
+        # their own page, so "New request" does not light up "Work orders" too.
+        active = current == item.url_name or (
+            item.url_name.endswith((":list", ":home"))
+            and current_ns == namespace
+            and not any(current == other.url_name for other in items if other is not item)
+        )
+        links.append(NavLink(item.label, item.url_name, item.icon, url, active))
+    return links
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    return {}
+    user = getattr(request, "user", None)
+    context: dict[str, object] = {"product_name": _("After-sales service")}
+    if user is None or not user.is_authenticated:
+        context.update(nav_links=[], portal_links=[], navigation=[])
+        return context
+    nav_links = _links(request, STAFF_ITEMS)
+    portal_links = _links(request, PORTAL_ITEMS)
+    context.update(
+        nav_links=nav_links,
+        portal_links=portal_links,
+        navigation=portal_links if _is_customer_user(user) else nav_links,
+    )
+    return context
