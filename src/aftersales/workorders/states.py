@@ -65,7 +65,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     Action.WAIT_CUSTOMER: (frozenset({Status.IN_PROGRESS, Status.WAITING_PARTS}), Status.WAITING_CUSTOMER),
     Action.WAIT_PARTS: (frozenset({Status.IN_PROGRESS, Status.WAITING_CUSTOMER}), Status.WAITING_PARTS),
     Action.RESUME: (frozenset({Status.WAITING_CUSTOMER, Status.WAITING_PARTS}), Status.IN_PROGRESS),
-    Action.RESOLVE: (frozenset({Status.ASSIGNED, Status.IN_PROGRESS}), Status.RESOLVED),
+    # An agent may resolve what they answered themselves without assigning it.
+    Action.RESOLVE: (frozenset({Status.NEW, Status.ACKNOWLEDGED, Status.ASSIGNED, Status.IN_PROGRESS}), Status.RESOLVED),
     Action.CONFIRM: (frozenset({Status.RESOLVED}), Status.CONFIRMED),
     Action.CLOSE: (frozenset({Status.RESOLVED, Status.CONFIRMED}), Status.CLOSED),
     Action.REOPEN: (frozenset({Status.RESOLVED, Status.CONFIRMED, Status.CLOSED}), Status.ASSIGNED),

@@ -1,0 +1,84 @@
+"""Keyset pagination: fast on any page at a million rows, no full COUNT.
+
+The list is ordered by (sort field, id); the cursor carries the last row's values, and the
+next page is "rows after that pair". Counts are capped (``COUNT_CAP``) so a list never counts
+a million rows to print "1000+".
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.db import models
+from django.db.models import Q, QuerySet
+
+from aftersales.core.errors import ValidationFailed
+
+M = TypeVar("M", bound=models.Model)
+COUNT_CAP = 1000
+
+
+@dataclass
+class Page(Generic[M]):
+    items: list[M]
+    next_cursor: str | None
+    count: int
+    count_capped: bool
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
+
+    @property
+    def count_text(self) -> str:
+        return f"{self.count}+" if self.count_capped else str(self.count)
+
+
+def _encode(value: Any, pk: int) -> str:
+    if isinstance(value, dt.datetime):
+        value = {"dt": value.isoformat()}
+    raw = json.dumps([value, pk], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> tuple[Any, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        value, pk = json.loads(raw)
+        if isinstance(value, dict) and "dt" in value:
+            value = dt.datetime.fromisoformat(value["dt"])
+        if not isinstance(pk, int):
+            raise TypeError(pk)
+    except (ValueError, TypeError, KeyError):
+        raise ValidationFailed({"cursor": "invalid cursor"}) from None
+    return value, pk
+
+
+def keyset_page(
+    qs: QuerySet[M], *, sort_field: str, descending: bool, cursor: str | None, page_size: int, count: bool = True
+) -> Page[M]:
+    order = [f"-{sort_field}", "-id"] if descending else [sort_field, "id"]
+    ordered = qs.order_by(*order)
+    page_qs = ordered
+    if cursor:
+        value, pk = _decode(cursor)
+        if descending:
+            page_qs = ordered.filter(Q(**{f"{sort_field}__lt": value}) | Q(**{sort_field: value, "id__lt": pk}))
+        else:
+            page_qs = ordered.filter(Q(**{f"{sort_field}__gt": value}) | Q(**{sort_field: value, "id__gt": pk}))
+    rows = list(page_qs[: page_size + 1])
+    next_cursor = None
+    if len(rows) > page_size:
+        rows = rows[:page_size]
+        last = rows[-1]
+        next_cursor = _encode(getattr(last, sort_field), last.pk)
+    total, capped = 0, False
+    if count:
+        total = qs.order_by()[: COUNT_CAP + 1].count()
+        capped = total > COUNT_CAP
+        total = min(total, COUNT_CAP)
+    return Page(items=rows, next_cursor=next_cursor, count=total, count_capped=capped)

@@ -1,0 +1,64 @@
+"""Reads of the customer archive, already scoped to the actor (R-13.1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from aftersales.core.errors import NotFound
+from aftersales.customers.models import Customer, InstalledProduct
+
+
+def customer_scope(*, actor: Any) -> QuerySet[Customer]:
+    """Staff with the right see every customer; a portal user only their own organisation;
+    a technician the customers of the work orders assigned to them."""
+    qs = Customer.objects.select_related("category", "region")
+    if getattr(actor, "customer_id", None):
+        return qs.filter(pk=actor.customer_id)
+    if not actor.has_perm("customers.view_customer"):
+        return qs.none()
+    if actor.has_perm("workorders.view_all_workorders"):
+        return qs
+    return qs.filter(work_orders__assignee=actor).distinct()
+
+
+def customer_list(*, actor: Any, q: str = "", region_id: int | None = None, category_id: int | None = None) -> QuerySet[Customer]:
+    qs = customer_scope(actor=actor)
+    if q:
+        q = q.strip()
+        qs = qs.filter(Q(name__contains=q) | Q(code__icontains=q) | Q(phone__contains=q) | Q(contacts__phone__contains=q)).distinct()
+    if region_id:
+        qs = qs.filter(region_id=region_id)
+    if category_id:
+        qs = qs.filter(category_id=category_id)
+    return qs.order_by("-id")
+
+
+def customer_get(*, actor: Any, customer_id: int) -> Customer:
+    customer = customer_scope(actor=actor).filter(pk=customer_id).first()
+    if customer is None:
+        raise NotFound()
+    return customer
+
+
+def installed_product_scope(*, actor: Any) -> QuerySet[InstalledProduct]:
+    customers = customer_scope(actor=actor)
+    return InstalledProduct.objects.select_related("product_model__product_line", "customer").filter(
+        customer__in=customers.values("pk")
+    )
+
+
+def installed_product_get(*, actor: Any, installed_product_id: int) -> InstalledProduct:
+    product = installed_product_scope(actor=actor).filter(pk=installed_product_id).first()
+    if product is None:
+        raise NotFound()
+    return product
+
+
+def installed_product_by_serial(*, actor: Any, serial: str) -> QuerySet[InstalledProduct]:
+    """Lookup at intake (R-1.2): exact serial first, then prefix matches."""
+    serial = serial.strip()
+    if not serial:
+        return installed_product_scope(actor=actor).none()
+    return installed_product_scope(actor=actor).filter(serial_number__istartswith=serial).order_by("serial_number")[:20]  # type: ignore[return-value]

@@ -1,0 +1,199 @@
+"""Writes of the customer archive (R-1.1, R-1.2). Each checks permission, validates and
+records the change in the access log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.audit.services import record
+from aftersales.catalog.models import ProductModel
+from aftersales.core.errors import PermissionDenied, ValidationFailed
+from aftersales.core.models import Region
+from aftersales.core.numbering import next_value
+from aftersales.customers.models import Contact, Customer, CustomerCategory, InstalledProduct
+
+PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{4,30}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _require(actor: Any, perm: str) -> None:
+    if not actor.has_perm(perm):
+        raise PermissionDenied()
+
+
+def _check_contact_fields(errors: dict[str, Any], *, phone: str, email: str) -> None:
+    if phone and not PHONE_RE.match(phone):
+        errors["phone"] = _("Enter a valid phone number (digits, optionally with + and -).")
+    if email and not EMAIL_RE.match(email):
+        errors["email"] = _("Enter a valid e-mail address.")
+
+
+def customer_create(
+    *,
+    actor: Any,
+    name: str,
+    kind: str = Customer.Kind.PERSON,
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+    region_id: int | None = None,
+    category_id: int | None = None,
+    service_preferences: str = "",
+    contact_name: str = "",
+) -> Customer:
+    _require(actor, "customers.add_customer")
+    name, phone, email, address = name.strip(), phone.strip(), email.strip(), address.strip()
+    errors: dict[str, Any] = {}
+    if not name:
+        errors["name"] = _("Enter the customer's name.")
+    elif len(name) > 128:
+        errors["name"] = _("The name is longer than 128 characters.")
+    if kind not in Customer.Kind.values:
+        errors["kind"] = _("Choose organisation or person.")
+    _check_contact_fields(errors, phone=phone, email=email)
+    if len(address) > 255:
+        errors["address"] = _("The address is longer than 255 characters.")
+    if region_id is not None and not Region.objects.filter(pk=region_id).exists():
+        errors["region_id"] = _("Unknown region.")
+    if category_id is not None and not CustomerCategory.objects.filter(pk=category_id).exists():
+        errors["category_id"] = _("Unknown customer category.")
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        customer = Customer.objects.create(
+            code=f"C{next_value('customer'):07d}",
+            name=name,
+            kind=kind,
+            phone=phone,
+            email=email,
+            address=address,
+            region_id=region_id,
+            category_id=category_id,
+            service_preferences=service_preferences.strip(),
+        )
+        if contact_name.strip() or phone:
+            Contact.objects.create(
+                customer=customer, name=contact_name.strip() or name, phone=phone, email=email, is_primary=True
+            )
+        record(actor=actor, action="create", obj=customer)
+    return customer
+
+
+def customer_update(*, actor: Any, customer: Customer, **changes: Any) -> Customer:
+    """Change the listed fields (name, phone, email, address, region_id, category_id, service_preferences)."""
+    _require(actor, "customers.change_customer")
+    allowed = {"name", "phone", "email", "address", "region_id", "category_id", "service_preferences", "kind"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationFailed({name: _("This field cannot be changed.") for name in unknown})
+    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in changes.items()}
+    errors: dict[str, Any] = {}
+    if "name" in values and not values["name"]:
+        errors["name"] = _("Enter the customer's name.")
+    _check_contact_fields(errors, phone=values.get("phone", ""), email=values.get("email", ""))
+    if values.get("region_id") is not None and not Region.objects.filter(pk=values["region_id"]).exists():
+        errors["region_id"] = _("Unknown region.")
+    if values.get("category_id") is not None and not CustomerCategory.objects.filter(pk=values["category_id"]).exists():
+        errors["category_id"] = _("Unknown customer category.")
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        before = {k: getattr(customer, k) for k in values}
+        for key, value in values.items():
+            setattr(customer, key, value)
+        customer.save()
+        changed = {k: [str(before[k]), str(values[k])] for k in values if before[k] != values[k]}
+        record(actor=actor, action="change", obj=customer, detail={"changed": changed})
+    return customer
+
+
+def contact_create(
+    *, actor: Any, customer: Customer, name: str, phone: str = "", email: str = "", position: str = "", is_primary: bool = False
+) -> Contact:
+    _require(actor, "customers.change_customer")
+    errors: dict[str, Any] = {}
+    if not name.strip():
+        errors["name"] = _("Enter the contact's name.")
+    _check_contact_fields(errors, phone=phone.strip(), email=email.strip())
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        if is_primary:
+            customer.contacts.update(is_primary=False)
+        contact = Contact.objects.create(
+            customer=customer, name=name.strip(), phone=phone.strip(), email=email.strip(), position=position.strip(), is_primary=is_primary
+        )
+        record(actor=actor, action="change", obj=customer, detail={"contact_added": contact.name})
+    return contact
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last_day in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, last_day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def installed_product_create(
+    *,
+    actor: Any,
+    customer: Customer,
+    product_model_id: int,
+    serial_number: str,
+    batch: str = "",
+    purchase_date: dt.date | None = None,
+    installation_date: dt.date | None = None,
+    warranty_end: dt.date | None = None,
+    configuration: str = "",
+) -> InstalledProduct:
+    """R-1.2. Without an explicit warranty end, it is the model's warranty from installation
+    (or purchase) date."""
+    _require(actor, "customers.add_installedproduct")
+    serial_number = serial_number.strip()
+    errors: dict[str, Any] = {}
+    model = ProductModel.objects.filter(pk=product_model_id).first()
+    if model is None:
+        errors["product_model_id"] = _("Unknown product model.")
+    if not serial_number:
+        errors["serial_number"] = _("Enter the serial number.")
+    elif len(serial_number) > 64:
+        errors["serial_number"] = _("The serial number is longer than 64 characters.")
+    elif model is not None and InstalledProduct.objects.filter(product_model=model, serial_number=serial_number).exists():
+        errors["serial_number"] = _("This serial number is already registered for this model.")
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    if purchase_date and purchase_date > today:
+        errors["purchase_date"] = _("The purchase date cannot be in the future.")
+    if installation_date and purchase_date and installation_date < purchase_date:
+        errors["installation_date"] = _("The installation date cannot be before the purchase date.")
+    if warranty_end and (installation_date or purchase_date) and warranty_end < (installation_date or purchase_date):  # type: ignore[operator]
+        errors["warranty_end"] = _("The warranty cannot end before the product was bought or installed.")
+    if errors:
+        raise ValidationFailed(errors)
+    assert model is not None
+    start = installation_date or purchase_date
+    if warranty_end is None and start is not None:
+        warranty_end = _add_months(start, model.warranty_months) - dt.timedelta(days=1)
+    with transaction.atomic():
+        product = InstalledProduct.objects.create(
+            customer=customer,
+            product_model=model,
+            serial_number=serial_number,
+            batch=batch.strip(),
+            purchase_date=purchase_date,
+            installation_date=installation_date,
+            warranty_end=warranty_end,
+            configuration=configuration.strip(),
+        )
+        record(actor=actor, action="create", obj=product)
+    return product

@@ -1,0 +1,170 @@
+"""Reads of work orders, already scoped to the actor (R-13.1).
+
+A technician sees the work orders assigned to them, a portal user only their own
+organisation's, staff with ``view_all_workorders`` all of them. Out of scope is "not found".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from aftersales.core.errors import NotFound, ValidationFailed
+from aftersales.core.pagination import Page, keyset_page
+from aftersales.workorders.models import Communication, WorkOrder, WorkOrderEvent
+
+SORTS = {"received_at", "number", "priority", "status", "updated_at"}
+MAX_PAGE_SIZE = 100
+
+
+def work_order_scope(*, actor: Any) -> QuerySet[WorkOrder]:
+    qs = WorkOrder.objects.all()
+    if not getattr(actor, "is_authenticated", False):
+        return qs.none()
+    if getattr(actor, "customer_id", None):
+        return qs.filter(customer_id=actor.customer_id)
+    if actor.has_perm("workorders.view_all_workorders"):
+        return qs
+    if actor.has_perm("workorders.view_workorder"):
+        return qs.filter(assignee=actor)
+    return qs.none()
+
+
+def work_order_get(*, actor: Any, work_order_id: int) -> WorkOrder:
+    wo = (
+        work_order_scope(actor=actor)
+        .select_related(
+            "customer__category",
+            "customer__region",
+            "contact",
+            "installed_product__product_model",
+            "product_model",
+            "product_line",
+            "fault_category",
+            "owner",
+            "assignee",
+        )
+        .filter(pk=work_order_id)
+        .first()
+    )
+    if wo is None:
+        raise NotFound()
+    return wo
+
+
+def work_order_get_by_number(*, actor: Any, number: str) -> WorkOrder:
+    wo = work_order_scope(actor=actor).filter(number=number).only("pk").first()
+    if wo is None:
+        raise NotFound()
+    return work_order_get(actor=actor, work_order_id=wo.pk)
+
+
+@dataclass
+class WorkOrderFilters:
+    status: list[str] = field(default_factory=list)
+    priority: list[str] = field(default_factory=list)
+    service_type: list[str] = field(default_factory=list)
+    colour: list[str] = field(default_factory=list)
+    owner_id: int | None = None
+    assignee_id: int | None = None
+    customer_id: int | None = None
+    product_line_id: int | None = None
+    received_from: dt.datetime | None = None
+    received_to: dt.datetime | None = None
+    q: str = ""
+
+
+def _apply_filters(qs: QuerySet[WorkOrder], f: WorkOrderFilters) -> QuerySet[WorkOrder]:
+    if f.status:
+        qs = qs.filter(status__in=f.status)
+    if f.priority:
+        qs = qs.filter(priority__in=f.priority)
+    if f.service_type:
+        qs = qs.filter(service_type__in=f.service_type)
+    if f.colour:
+        qs = qs.filter(colour__in=f.colour)
+    if f.owner_id is not None:
+        qs = qs.filter(owner_id=f.owner_id)
+    if f.assignee_id is not None:
+        qs = qs.filter(assignee_id=f.assignee_id)
+    if f.customer_id is not None:
+        qs = qs.filter(customer_id=f.customer_id)
+    if f.product_line_id is not None:
+        qs = qs.filter(product_line_id=f.product_line_id)
+    if f.received_from is not None:
+        qs = qs.filter(received_at__gte=f.received_from)
+    if f.received_to is not None:
+        qs = qs.filter(received_at__lt=f.received_to)
+    q = f.q.strip()
+    if q:
+        # Chinese has no word boundaries: any substring a user types must match, so this is
+        # a substring search over number, customer name, serial number and symptom.
+        match = Q(number__icontains=q) | Q(serial_number__icontains=q) | Q(symptom__contains=q)
+        from aftersales.customers.models import Customer
+
+        customer_ids = list(Customer.objects.filter(name__contains=q).values_list("pk", flat=True)[:500])
+        if customer_ids:
+            match |= Q(customer_id__in=customer_ids)
+        qs = qs.filter(match)
+    return qs
+
+
+def work_order_list(
+    *,
+    actor: Any,
+    filters: WorkOrderFilters | None = None,
+    sort: str = "-received_at",
+    cursor: str | None = None,
+    page_size: int = 25,
+    count: bool = True,
+) -> Page[WorkOrder]:
+    descending = sort.startswith("-")
+    sort_field = sort.lstrip("-")
+    if sort_field not in SORTS:
+        raise ValidationFailed({"sort": f"one of {', '.join(sorted(SORTS))}, optionally with '-'"})
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise ValidationFailed({"page_size": f"between 1 and {MAX_PAGE_SIZE}"})
+    qs = _apply_filters(work_order_scope(actor=actor), filters or WorkOrderFilters())
+    qs = qs.select_related("customer", "assignee", "owner", "product_model")
+    return keyset_page(qs, sort_field=sort_field, descending=descending, cursor=cursor, page_size=page_size, count=count)
+
+
+def work_order_timeline(*, actor: Any, work_order_id: int) -> QuerySet[WorkOrderEvent]:
+    wo = work_order_get(actor=actor, work_order_id=work_order_id)
+    return wo.events.select_related("actor", "communication").order_by("at", "id")
+
+
+def customer_work_orders(*, actor: Any, customer_id: int) -> QuerySet[WorkOrder]:
+    return work_order_scope(actor=actor).filter(customer_id=customer_id).select_related("assignee", "product_model").order_by("-received_at", "-id")
+
+
+def installed_product_work_orders(*, actor: Any, installed_product_id: int) -> QuerySet[WorkOrder]:
+    return work_order_scope(actor=actor).filter(installed_product_id=installed_product_id).select_related("assignee").order_by("-received_at", "-id")
+
+
+def customer_communications(*, actor: Any, customer_id: int) -> QuerySet[Communication]:
+    from aftersales.customers.selectors import customer_get
+
+    customer = customer_get(actor=actor, customer_id=customer_id)
+    qs = customer.communications.select_related("recorded_by", "work_order")
+    if not actor.has_perm("workorders.view_all_workorders") and not getattr(actor, "customer_id", None):
+        qs = qs.filter(work_order__assignee=actor)
+    return qs.order_by("-at", "-id")
+
+
+def assignable_users(*, actor: Any) -> QuerySet[Any]:
+    """Active staff who may handle work orders (certification checks come with dispatch, R-5.2)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    perm = Permission.objects.get(content_type__app_label="workorders", codename="handle_workorder")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, customer__isnull=True)
+        .filter(Q(groups__permissions=perm) | Q(user_permissions=perm) | Q(is_superuser=True))
+        .distinct()
+        .order_by("username")
+    )

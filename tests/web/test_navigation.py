@@ -1,0 +1,95 @@
+"""The navbar shows each user only the pages they may use (SPEC "Users and roles")."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+
+from aftersales.web.context_processors import navigation
+
+pytestmark = pytest.mark.django_db
+
+
+def _nav_names(user) -> list[str]:
+    request = RequestFactory().get("/")
+    request.user = user
+    return [link.url_name for link in navigation(request)["navigation"]]
+
+
+@pytest.mark.usefixtures("shell_urls")
+def test_technician_sees_only_what_a_technician_may_use(technician):
+    names = _nav_names(technician)
+    assert names == ["workorders:list", "customers:list", "core:inbox"]
+
+
+@pytest.mark.usefixtures("shell_urls")
+def test_agent_also_records_requests(agent):
+    names = _nav_names(agent)
+    assert names == ["workorders:list", "workorders:intake", "customers:list", "core:inbox"]
+    assert "audit:log" not in names
+    assert "admin:index" not in names
+
+
+@pytest.mark.usefixtures("shell_urls")
+def test_administrator_sees_every_staff_page(admin_user):
+    names = _nav_names(admin_user)
+    assert names == [
+        "workorders:list",
+        "workorders:intake",
+        "customers:list",
+        "sla:calendar",
+        "audit:log",
+        "core:outbox",
+        "core:inbox",
+        "admin:index",
+    ]
+
+
+@pytest.mark.usefixtures("shell_urls")
+def test_customer_gets_the_portal_links_only(customer_user):
+    request = RequestFactory().get("/")
+    request.user = customer_user
+    context = navigation(request)
+    assert context["nav_links"] == []
+    assert [link.url_name for link in context["navigation"]] == ["portal:home", "portal:request_create"]
+
+
+def test_anonymous_user_gets_no_links():
+    from django.contrib.auth.models import AnonymousUser
+
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    assert navigation(request)["navigation"] == []
+
+
+def test_links_to_pages_not_built_yet_are_left_out(admin_user):
+    """With the real URLs, every link shown resolves (missing apps drop out, nothing breaks)."""
+    request = RequestFactory().get("/")
+    request.user = admin_user
+    for link in navigation(request)["nav_links"]:
+        assert link.url == reverse(link.url_name)
+    assert "admin:index" in [link.url_name for link in navigation(request)["nav_links"]]
+
+
+@pytest.mark.usefixtures("shell_urls")
+def test_navbar_html_marks_the_current_page(client, technician):
+    client.force_login(technician)
+    response = client.get(reverse("workorders:list"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'class="nav-link active" href="{reverse("workorders:list")}" aria-current="page"' in html
+    assert reverse("customers:list") in html
+    assert reverse("workorders:intake") not in html
+    assert reverse("audit:log") not in html
+    assert "王工" in html  # the user menu shows the display name
+
+
+@pytest.mark.usefixtures("shell_urls")
+def test_portal_shell_shows_the_customer_links(client, customer_user):
+    client.force_login(customer_user)
+    html = client.get(reverse("portal:home")).content.decode()
+    assert reverse("portal:request_create") in html
+    assert reverse("workorders:list") not in html
+    assert "我的服务请求" in html
+    assert "退出登录" in html
