@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("aftersales.accounts.urls")),
+    path("notifications/", include("aftersales.core.urls")),
     path("", include("aftersales.web.urls")),
 ]
 if settings.DEBUG:

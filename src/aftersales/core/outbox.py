@@ -203,7 +203,7 @@ def outbox_deliver_due(*, batch_size: int = 50, now: datetime | None = None) -> 
     outbox_mark_interrupted(now=now)
     candidates = list(
         OutboxMessage.objects.filter(_due(now))
-        .order_by("next_attempt_at", "id")
+        .order_by("id")
         .values_list("pk", flat=True)[:batch_size]
     )
     sent = 0

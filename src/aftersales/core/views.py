@@ -1,0 +1,140 @@
+"""Pages of the core app: the notification outbox (supervisors) and each user's inbox.
+
+Thin handlers: parse the request, call one selector or service, render or redirect.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from aftersales.core import selectors
+from aftersales.core.errors import DomainError, NotFound
+from aftersales.core.models import OutboxMessage
+from aftersales.core.outbox import inbox_mark_all_read, inbox_mark_read, outbox_retry
+
+if TYPE_CHECKING:
+    from aftersales.accounts.models import User
+
+PAGE_SIZE = 50
+
+
+def _user(request: HttpRequest) -> User:
+    return cast("User", request.user)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _page(rows: list[OutboxMessage]) -> tuple[list[OutboxMessage], int | None]:
+    """Cut one extra row off; its presence means there is a next page, starting below the last id."""
+    if len(rows) > PAGE_SIZE:
+        rows = rows[:PAGE_SIZE]
+        return rows, rows[-1].pk
+    return rows, None
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect(reverse(default))
+
+
+@require_GET
+@login_required
+def outbox(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not selectors.outbox_visible(actor=user):
+        raise PermissionDenied
+    status = request.GET.get("status") or ""
+    channel = request.GET.get("channel") or ""
+    qs = selectors.outbox_list(
+        actor=user, status=status, channel=channel, before_id=_int_or_none(request.GET.get("before"))
+    )
+    rows, next_before = _page(list(qs[: PAGE_SIZE + 1]))
+    filters = {k: v for k, v in (("status", status), ("channel", channel)) if v}
+    counts = selectors.outbox_status_counts(actor=user)
+    return render(
+        request,
+        "core/outbox.html",
+        {
+            "rows": rows,
+            "next_before": next_before,
+            "status": status,
+            "channel": channel,
+            "filters": filters,
+            "counts": counts,
+            "statuses": [(value, label, counts.get(value, 0)) for value, label in OutboxMessage.Status.choices],
+            "channels": OutboxMessage.Channel.choices,
+            "paged": "before" in request.GET,
+        },
+    )
+
+
+@require_POST
+@login_required
+def outbox_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        outbox_retry(actor=_user(request), message_id=pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        if exc.status == 403:
+            raise PermissionDenied from exc
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Message #%(id)s was queued for delivery again.") % {"id": pk})
+    return _back(request, "core:outbox")
+
+
+@require_GET
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    unread_only = request.GET.get("unread") == "1"
+    qs = selectors.inbox_list(actor=user, unread_only=unread_only, before_id=_int_or_none(request.GET.get("before")))
+    rows, next_before = _page(list(qs[: PAGE_SIZE + 1]))
+    return render(
+        request,
+        "core/inbox.html",
+        {
+            "rows": rows,
+            "next_before": next_before,
+            "unread_only": unread_only,
+            "unread_count": selectors.inbox_unread_count(actor=user),
+            "paged": "before" in request.GET,
+        },
+    )
+
+
+@require_POST
+@login_required
+def inbox_read(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        inbox_mark_read(actor=_user(request), message_id=pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    return _back(request, "core:inbox")
+
+
+@require_POST
+@login_required
+def inbox_read_all(request: HttpRequest) -> HttpResponse:
+    count = inbox_mark_all_read(actor=_user(request))
+    if count:
+        messages.success(request, _("All notifications are marked as read."))
+    return redirect("core:inbox")
