@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import AnonymousUser, Group
+from django.template.loader import render_to_string
 from django.urls import reverse
 
-from tests.web.conftest import PASSWORD
+from aftersales.accounts.models import User
 
 pytestmark = pytest.mark.django_db
+
+PASSWORD = "Pages-test-pw-2026"
+
+
+@pytest.fixture
+def agent(db) -> User:
+    user = User.objects.create_user(username="agent1", password=PASSWORD, display_name="李客服")
+    user.groups.add(Group.objects.get(name="agent"))
+    return user
 
 
 def test_login_page_renders_in_chinese_by_default(client):
@@ -21,16 +33,8 @@ def test_login_page_renders_in_chinese_by_default(client):
     assert "演示账号" not in html  # no demo hint unless the view provides demo_logins
 
 
-def test_login_page_shows_demo_accounts_only_when_given():
-    from django.template.loader import render_to_string
-    from django.test import RequestFactory
-
-    from aftersales.accounts.models import User  # noqa: F401  (app registry loaded)
-
-    request = RequestFactory().get("/accounts/login/")
-    from django.contrib.auth.forms import AuthenticationForm
-    from django.contrib.auth.models import AnonymousUser
-
+def test_login_page_shows_demo_accounts_only_when_given(rf):
+    request = rf.get("/accounts/login/")
     request.user = AnonymousUser()
     html = render_to_string(
         "accounts/login.html",
@@ -93,7 +97,7 @@ def test_bad_new_password_shows_an_error(client, agent):
     assert "new_password2" in response.context["form"].errors
     html = response.content.decode()
     assert "is-invalid" in html
-    assert "密码" in html and "太短" in html
+    assert "密码长度太短" in html
     agent.refresh_from_db()
     assert agent.check_password(PASSWORD)
 

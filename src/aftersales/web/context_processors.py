@@ -22,6 +22,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class NavLink(NamedTuple):
@@ -77,7 +78,7 @@ STAFF_ITEMS: list[_Item] = [
     ),
     _Item(_("Notifications"), "core:inbox", "bell", _is_staff_user),
     _Item(
-        _("Administration"),
+        pgettext_lazy("navigation", "Administration"),
         "admin:index",
         "gear",
         lambda user: user.is_staff and (user.is_superuser or _has_role(user, "admin")),
