@@ -49,6 +49,13 @@ def test_language_switch_to_english(client):
     assert "登录" not in html
 
 
+def test_browser_language_does_not_override_chinese(client):
+    """SPEC Cross-cutting: Chinese is the default even for an English browser."""
+    html = client.get(reverse("accounts:login"), headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert "登录" in html
+
+
 def test_language_switcher_is_offered_in_both_languages(client):
     html = client.get(reverse("accounts:login")).content.decode()
     assert 'action="/i18n/setlang/"' in html
