@@ -1,12 +1,34 @@
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps
 
 
 @pytest.fixture(autouse=True)
-def _chinese_first(settings):  # noqa: PT004
+def _chinese_first(settings):
     """Pages and messages default to Simplified Chinese, as for a real user."""
     settings.LANGUAGE_CODE = "zh-hans"
+
+
+def _restore_role_groups(sender, **kwargs):
+    """Transactional tests flush the database, which empties the tables the data migrations
+    filled; a flush ends with post_migrate, so put the role groups back with the migration's
+    own function."""
+    if sender.name == "aftersales.accounts":
+        from django.contrib.auth.management import create_permissions
+
+        for app_config in apps.get_app_configs():
+            create_permissions(app_config, verbosity=0)
+        roles = importlib.import_module("aftersales.accounts.migrations.0003_create_role_groups")
+        roles.grant_role_permissions(apps)
+
+
+def pytest_configure(config):
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(_restore_role_groups, dispatch_uid="tests-restore-role-groups")
 
 
 @pytest.fixture(autouse=True, scope="session")
