@@ -104,7 +104,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA foreign_keys=ON;PRAGMA cache_size=-64000;PRAGMA temp_store=MEMORY;"
         ),
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test_aftersales.sqlite3")}
+    # A file (not :memory:) so a real worker process can open the test database too; one per
+    # process so parallel test runs never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test_aftersales_{os.getpid()}.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
