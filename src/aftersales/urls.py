@@ -11,6 +11,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("aftersales.accounts.urls")),
     path("notifications/", include("aftersales.core.urls")),
+    path("work-orders/", include("aftersales.workorders.urls")),
+    path("sla/", include("aftersales.sla.urls")),
+    path("customers/", include("aftersales.customers.urls")),
+    path("audit/", include("aftersales.audit.urls")),
+    path("portal/", include("aftersales.portal.urls")),
     path("", include("aftersales.web.urls")),
 ]
 if settings.DEBUG:

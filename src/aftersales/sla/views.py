@@ -1,0 +1,140 @@
+"""The administrator's working-calendar page (R-4): exceptions per year, working hours and the
+warning for years computed as plain Monday-Friday. Thin handlers over services and selectors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from aftersales.core.errors import DomainError, NotFound
+from aftersales.sla import selectors, services
+from aftersales.sla.forms import ExceptionForm
+from aftersales.sla.models import Calendar
+from aftersales.sla.official import known_years
+from aftersales.sla.timeline import MAX_YEAR, MIN_YEAR
+
+PERMISSION = services.CALENDAR_PERMISSION
+_guard = permission_required(PERMISSION, raise_exception=True)
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value else default
+    except ValueError:
+        return default
+
+
+def _calendar(calendar_id: int | None) -> Calendar:
+    try:
+        return selectors.calendar_get(calendar_id=calendar_id) if calendar_id else selectors.calendar_default()
+    except NotFound:
+        raise Http404 from None
+
+
+def _page_url(calendar_id: int, year: int) -> str:
+    return f"{reverse('sla:calendar')}?calendar={calendar_id}&year={year}"
+
+
+def _render(
+    request: HttpRequest, calendar_id: int | None, year: int, form: ExceptionForm, status: int = 200
+) -> HttpResponse:
+    calendar = _calendar(calendar_id)
+    context: dict[str, Any] = {
+        "calendar": calendar,
+        "calendars": selectors.calendar_list(),
+        "year": year,
+        "years": range(max(MIN_YEAR, year - 1), min(MAX_YEAR, year + 1) + 1),
+        "rows": selectors.calendar_exceptions(calendar=calendar, year=year),
+        "periods": selectors.working_period_list(calendar=calendar),
+        "warnings": selectors.calendar_warnings(),
+        "year_unseeded": bool(selectors.unseeded_years([year])),
+        "year_known": year in known_years(),
+        "form": form,
+    }
+    return render(request, "sla/calendar.html", context, status=status)
+
+
+@require_GET
+@login_required
+@_guard
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    year = min(max(_int(request.GET.get("year"), timezone.localdate().year), MIN_YEAR), MAX_YEAR)
+    calendar_id = _int(request.GET.get("calendar"), 0) or None
+    return _render(request, calendar_id, year, ExceptionForm(initial={"date": f"{year}-01-01"}))
+
+
+@require_POST
+@login_required
+@_guard
+def exception_add(request: HttpRequest, calendar_id: int) -> HttpResponse:
+    calendar = _calendar(calendar_id)
+    year = _int(request.POST.get("year"), timezone.localdate().year)
+    form = ExceptionForm(request.POST)
+    if form.is_valid():
+        try:
+            day = services.calendar_exception_add(
+                actor=request.user,
+                calendar=calendar,
+                date=form.cleaned_data["date"],
+                is_working=form.cleaned_data["kind"],
+                name=form.cleaned_data["name"],
+            )
+        except DomainError as exc:
+            for field, text in exc.fields.items():
+                form.add_error(field if field in form.fields else None, str(text))
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("Exception for %(date)s added.") % {"date": day.date.isoformat()})
+            return HttpResponseRedirect(_page_url(calendar.pk, day.date.year))
+    return _render(request, calendar.pk, year, form, status=422)
+
+
+@require_POST
+@login_required
+@_guard
+def exception_delete(request: HttpRequest, calendar_id: int, day_id: int) -> HttpResponse:
+    calendar = _calendar(calendar_id)
+    year = _int(request.POST.get("year"), timezone.localdate().year)
+    try:
+        services.calendar_exception_delete(actor=request.user, calendar=calendar, day_id=day_id)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Exception deleted; the official calendar applies to that date again."))
+    return HttpResponseRedirect(_page_url(calendar.pk, year))
+
+
+@require_POST
+@login_required
+@_guard
+def year_seed(request: HttpRequest, year: int) -> HttpResponse:
+    calendar_id = _int(request.POST.get("calendar"), 0) or selectors.calendar_default_id()
+    try:
+        services.calendar_year_seed(actor=request.user, year=year)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The official calendar for %(year)s is loaded.") % {"year": year})
+    return HttpResponseRedirect(_page_url(calendar_id, year))
+
+
+@require_POST
+@login_required
+@_guard
+def year_confirm(request: HttpRequest, year: int) -> HttpResponse:
+    calendar_id = _int(request.POST.get("calendar"), 0) or selectors.calendar_default_id()
+    try:
+        services.calendar_year_confirm(actor=request.user, year=year)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The calendar for %(year)s is confirmed.") % {"year": year})
+    return HttpResponseRedirect(_page_url(calendar_id, year))
