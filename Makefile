@@ -37,9 +37,10 @@ run: setup
 	$(PY) manage.py demo_seed --if-empty
 	@bash tools/serve.sh $(PORT)
 
+# TEST_DATABASE_URL (else DATABASE_URL) selects PostgreSQL; the test database is created beside it.
 test: venv assets messages
 	$(PY) manage.py collectstatic --noinput -v0
-	$(PY) -m pytest $(PYTEST_ARGS)
+	DATABASE_URL="$${TEST_DATABASE_URL:-$${DATABASE_URL:-}}" $(PY) -m pytest $(PYTEST_ARGS)
 
 # ---- developer checks (also run by .ci/run) -----------------------------------------
 lint: venv
