@@ -16,7 +16,6 @@ urlpatterns = [
     path("customers/", include("aftersales.customers.urls")),
     path("audit/", include("aftersales.audit.urls")),
     path("portal/", include("aftersales.portal.urls")),
-    path("sla/", include("aftersales.sla.urls")),
     path("", include("aftersales.web.urls")),
 ]
 if settings.DEBUG:
