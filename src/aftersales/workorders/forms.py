@@ -1,0 +1,224 @@
+"""Page input parsing for work orders: turn form data into plain values for the services.
+
+Fields are named after the service keyword arguments, so a ``ValidationFailed.fields`` key
+from a service lands on the form field of the same name (``apply_errors``). The forms check
+only types; the rules (required text, times not in the future, ...) live in the services.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.catalog.models import Colour, Priority, ServiceType
+from aftersales.customers.models import Customer
+from aftersales.workorders.models import Channel, Communication
+from aftersales.workorders.states import HandlingMode, Status
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def apply_errors(form: forms.Form, fields: Mapping[str, Any], message: Any = None) -> None:
+    """Put a service's field errors on the matching form fields; others become form errors."""
+    for name, text in fields.items():
+        form.add_error(name if name in form.fields else None, str(text))
+    if not fields and message:
+        form.add_error(None, str(message))
+
+
+def local_now_input() -> str:
+    return timezone.localtime().strftime(DATETIME_LOCAL)
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format=DATETIME_LOCAL)
+
+
+def _blank(choices: Iterable[tuple[str, Any]], label: Any) -> list[tuple[str, Any]]:
+    return [("", label), *choices]
+
+
+class IntakeForm(forms.Form):
+    """R-2.1 to R-2.4: one request taken by an agent."""
+
+    customer_id = forms.IntegerField(required=False, widget=forms.HiddenInput, label=_("Customer"))
+    installed_product_id = forms.IntegerField(required=False, widget=forms.HiddenInput, label=_("Installed product"))
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
+    received_at = forms.DateTimeField(
+        label=_("Received at"),
+        required=False,
+        widget=DateTimeLocalInput(),
+        help_text=_("Defaults to now; may be earlier (e.g. a letter), never in the future."),
+    )
+    occurred_at = forms.DateTimeField(label=_("Time of occurrence"), required=False, widget=DateTimeLocalInput())
+    symptom = forms.CharField(label=_("Symptom"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    demand = forms.CharField(label=_("Customer's demand"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    service_type = forms.ChoiceField(label=_("Service type"), choices=_blank(ServiceType.choices, "—"), required=False)
+    fault_category_id = forms.TypedChoiceField(label=_("Fault category"), required=False, coerce=int, empty_value=None)
+    priority = forms.ChoiceField(
+        label=_("Priority"), required=False, choices=_blank(Priority.choices, _("Proposed by the system"))
+    )
+    colour = forms.ChoiceField(
+        label=_("Colour"), required=False, choices=_blank(Colour.choices, _("Proposed by the system"))
+    )
+    answered_on_spot = forms.BooleanField(label=_("Answered on the spot"), required=False)
+    resolution = forms.CharField(label=_("Answer given"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, fault_categories: Iterable[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["fault_category_id"].choices = [("", "—"), *((fc.pk, str(fc)) for fc in fault_categories)]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["priority"] = data["priority"] or None
+        data["colour"] = data["colour"] or None
+        return data
+
+
+class NewCustomerForm(forms.Form):
+    """The small inline form at intake; the prefix keeps its names apart from the request's."""
+
+    name = forms.CharField(label=_("Name"), required=False, max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Customer.Kind.choices, initial=Customer.Kind.PERSON)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=64)
+    address = forms.CharField(label=_("Address"), required=False, max_length=300)
+    service_preferences = forms.CharField(
+        label=_("Service preferences"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ListFilterForm(forms.Form):
+    """The staff list's filters; bad values are dropped rather than shown as errors."""
+
+    SORTS = [
+        ("-received_at", _("Received: newest first")),
+        ("received_at", _("Received: oldest first")),
+        ("-number", _("Number: descending")),
+        ("number", _("Number: ascending")),
+        ("priority", _("Priority: P1 first")),
+        ("-priority", _("Priority: P3 first")),
+        ("status", _("Status: A to Z")),
+        ("-status", _("Status: Z to A")),
+    ]
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.MultipleChoiceField(label=_("Status"), required=False, choices=Status.choices)
+    priority = forms.ChoiceField(label=_("Priority"), required=False, choices=_blank(Priority.choices, _("All")))
+    service_type = forms.ChoiceField(
+        label=_("Service type"), required=False, choices=_blank(ServiceType.choices, _("All"))
+    )
+    colour = forms.ChoiceField(label=_("Colour"), required=False, choices=_blank(Colour.choices, _("All")))
+    owner = forms.TypedChoiceField(label=_("First-contact owner"), required=False, coerce=int, empty_value=None)
+    assignee = forms.TypedChoiceField(label=_("Assignee"), required=False, coerce=int, empty_value=None)
+    customer = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    product_line = forms.TypedChoiceField(label=_("Product line"), required=False, coerce=int, empty_value=None)
+    received_from = forms.DateField(
+        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORTS)
+
+    def __init__(self, *args: Any, users: Iterable[Any] = (), product_lines: Iterable[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = [(u.pk, str(u)) for u in users]
+        for name in ("owner", "assignee"):
+            field = self.fields[name]
+            field.choices = [("", _("All")), *people]
+        lines = self.fields["product_line"]
+        lines.choices = [("", _("All")), *((pl.pk, str(pl)) for pl in product_lines)]
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple):
+                widget.attrs["class"] = "form-select form-select-sm"
+            elif not widget.is_hidden and not isinstance(widget, forms.SelectMultiple):
+                widget.attrs["class"] = "form-control form-control-sm"
+
+    def values(self) -> dict[str, Any]:
+        """The valid filters; a field with a bad value is ignored."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: data.get(name) for name in self.fields if name not in self.errors}
+
+    @staticmethod
+    def day_start(day: dt.date | None) -> dt.datetime | None:
+        if day is None:
+            return None
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+# --- detail-page actions --------------------------------------------------------------------
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AssignForm(forms.Form):
+    assignee_id = forms.TypedChoiceField(label=_("Assign to"), coerce=int)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, users: Iterable[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee_id"]
+        field.choices = [("", "—"), *((u.pk, str(u)) for u in users)]
+
+
+class StartForm(forms.Form):
+    mode = forms.ChoiceField(label=_("Handling mode"), choices=HandlingMode.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(label=_("Resolution"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    technical_solution = forms.CharField(
+        label=_("Technical solution"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ConfirmForm(forms.Form):
+    note = forms.CharField(
+        label=_("How did the customer confirm?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: by phone with Ms Li at 10:20."),
+    )
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for closing"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the customer has not confirmed."),
+    )
+
+
+class EmptyForm(forms.Form):
+    pass
+
+
+class ProgressNoteForm(forms.Form):
+    text = forms.CharField(label=_("Progress note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CommunicationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Communication.Kind.choices)
+    direction = forms.ChoiceField(label=_("Direction"), choices=Communication.Direction.choices)
+    at = forms.DateTimeField(label=_("Time"), required=False, widget=DateTimeLocalInput())
+    counterpart = forms.CharField(label=_("Other party"), required=False, max_length=200)
+    reference = forms.CharField(label=_("Reference / tracking number"), required=False, max_length=100)
+    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

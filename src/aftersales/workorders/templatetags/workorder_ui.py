@@ -1,0 +1,81 @@
+"""Small display helpers for the work-order pages: badge colours and masked contact details.
+
+{% load workorder_ui %}
+<span class="badge {{ wo.status|status_badge }}">{{ wo.get_status_display }}</span>
+{% shown_phone customer.phone %}     masked unless the user may see contact details (R-13.1)
+"""
+
+from __future__ import annotations
+
+from django import template
+
+from aftersales.customers import masking
+from aftersales.customers.models import WarrantyStatus
+from aftersales.workorders.states import Action, HandlingMode
+
+register = template.Library()
+
+STATUS_BADGES = {
+    "new": "text-bg-primary",
+    "acknowledged": "text-bg-info",
+    "assigned": "text-bg-info",
+    "in_progress": "text-bg-warning",
+    "waiting_customer": "text-bg-secondary",
+    "waiting_parts": "text-bg-secondary",
+    "resolved": "text-bg-success",
+    "confirmed": "text-bg-success",
+    "closed": "text-bg-dark",
+    "archived": "text-bg-light border",
+}
+PRIORITY_BADGES = {"P1": "text-bg-danger", "P2": "text-bg-warning", "P3": "text-bg-light border"}
+COLOUR_DOTS = {"green": "bg-success", "yellow": "bg-warning", "red": "bg-danger"}
+WARRANTY_BADGES = {
+    WarrantyStatus.IN_WARRANTY: "text-bg-success",
+    WarrantyStatus.EXPIRED: "text-bg-secondary",
+    WarrantyStatus.UNKNOWN: "text-bg-light border",
+}
+
+
+@register.filter
+def status_badge(status: str) -> str:
+    return STATUS_BADGES.get(status, "text-bg-secondary")
+
+
+@register.filter
+def priority_badge(priority: str) -> str:
+    return PRIORITY_BADGES.get(priority, "text-bg-light border")
+
+
+@register.filter
+def colour_dot(colour: str) -> str:
+    return COLOUR_DOTS.get(colour, "bg-secondary")
+
+
+@register.filter
+def warranty_badge(status: str) -> str:
+    return WARRANTY_BADGES.get(status, "text-bg-light border")
+
+
+@register.filter
+def warranty_label(status: str) -> str:
+    return str(WarrantyStatus(status).label) if status in WarrantyStatus.values else ""
+
+
+@register.simple_tag(takes_context=True)
+def shown_phone(context: template.Context, phone: str) -> str:
+    return masking.shown_phone(context["request"].user, phone or "")
+
+
+@register.simple_tag(takes_context=True)
+def shown_address(context: template.Context, address: str) -> str:
+    return masking.shown_address(context["request"].user, address or "")
+
+
+@register.filter
+def action_label(action: str) -> str:
+    return str(Action(action).label) if action in Action.values else action
+
+
+@register.filter
+def mode_label(mode: str) -> str:
+    return str(HandlingMode(mode).label) if mode in HandlingMode.values else mode

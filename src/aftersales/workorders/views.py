@@ -1,0 +1,499 @@
+"""Staff pages for work orders: intake (agents), list, detail with the lifecycle actions.
+
+Thin handlers: parse the request with a form, call one service or selector, render. Rules,
+permissions on writes and scope live in services/selectors; a page only decides what to show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import TYPE_CHECKING, Any, cast
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect, retarget
+
+from aftersales.audit.services import record
+from aftersales.catalog import selectors as catalog_selectors
+from aftersales.catalog.models import FaultCategory
+from aftersales.core import errors
+from aftersales.core.errors import DomainError, ValidationFailed
+from aftersales.customers import selectors as customer_selectors
+from aftersales.customers import services as customer_services
+from aftersales.workorders import selectors, services
+from aftersales.workorders.forms import (
+    AssignForm,
+    CloseForm,
+    CommunicationForm,
+    ConfirmForm,
+    EmptyForm,
+    IntakeForm,
+    ListFilterForm,
+    NewCustomerForm,
+    NoteForm,
+    ProgressNoteForm,
+    ReasonForm,
+    ResolveForm,
+    StartForm,
+    apply_errors,
+    local_now_input,
+)
+from aftersales.workorders.models import WorkOrder
+from aftersales.workorders.states import Action
+
+if TYPE_CHECKING:
+    from aftersales.accounts.models import User
+
+PAGE_SIZE = 25
+SEARCH_LIMIT = 10
+_ONE_DAY = dt.timedelta(days=1)
+
+
+def _user(request: HttpRequest) -> User:
+    return cast("User", request.user)
+
+
+def staff_page(perm: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Logged-in staff holding ``perm``; customer (portal) users never see staff pages."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        @login_required
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            user = _user(request)
+            if user.is_customer_user or not user.has_perm(perm):
+                raise PermissionDenied
+            try:
+                return view(request, *args, **kwargs)
+            except errors.NotFound as exc:
+                raise Http404 from exc
+            except errors.PermissionDenied as exc:
+                raise PermissionDenied from exc
+
+        return wrapped
+
+    return decorate
+
+
+def _ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+# --- list -----------------------------------------------------------------------------------
+
+
+@require_GET
+@staff_page("workorders.view_workorder")
+def work_order_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = ListFilterForm(
+        request.GET, users=selectors.assignable_users(actor=user), product_lines=catalog_selectors.product_line_list()
+    )
+    v = form.values()
+    filters = selectors.WorkOrderFilters(
+        status=v["status"] or [],
+        priority=[v["priority"]] if v["priority"] else [],
+        service_type=[v["service_type"]] if v["service_type"] else [],
+        colour=[v["colour"]] if v["colour"] else [],
+        owner_id=v["owner"],
+        assignee_id=v["assignee"],
+        customer_id=v["customer"],
+        product_line_id=v["product_line"],
+        received_from=form.day_start(v["received_from"]),
+        received_to=form.day_start(v["received_to"] and v["received_to"] + _ONE_DAY),
+        q=v["q"] or "",
+    )
+    sort = v["sort"] or "-received_at"
+    cursor = request.GET.get("cursor") or None
+    try:
+        page = selectors.work_order_list(actor=user, filters=filters, sort=sort, cursor=cursor, page_size=PAGE_SIZE)
+    except ValidationFailed:  # a mangled cursor: start again at the first page
+        cursor = None
+        page = selectors.work_order_list(actor=user, filters=filters, sort=sort, page_size=PAGE_SIZE)
+    context = {
+        "form": form,
+        "page": page,
+        "pager": _pager(request, page),
+        "first_page_url": _query(request, cursor=None) if cursor else "",
+        "customer": _customer_or_none(user, filters.customer_id),
+        "sort": sort,
+    }
+    template = "workorders/list.html"
+    if request.htmx and not request.htmx.boosted and request.htmx.target == "wo-results":
+        template += "#results"
+    return render(request, template, context)
+
+
+def _query(request: HttpRequest, **changes: Any) -> str:
+    params = request.GET.copy()
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"{reverse('workorders:list')}?{encoded}" if encoded else reverse("workorders:list")
+
+
+def _pager(request: HttpRequest, page: Any) -> dict[str, Any]:
+    return {
+        "has_next": page.has_next,
+        "next_url": _query(request, cursor=page.next_cursor) if page.has_next else "",
+        "has_previous": False,
+        "count_text": page.count_text,
+    }
+
+
+def _customer_or_none(user: Any, customer_id: int | None) -> Any:
+    if customer_id is None:
+        return None
+    try:
+        return customer_selectors.customer_get(actor=user, customer_id=customer_id)
+    except errors.NotFound:
+        return None
+
+
+# --- detail ---------------------------------------------------------------------------------
+
+
+@require_GET
+@staff_page("workorders.view_workorder")
+def work_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    wo = selectors.work_order_get(actor=user, work_order_id=pk)
+    record(actor=user, action="view", obj=wo, ip=_ip(request))
+    return render(request, "workorders/detail.html", _detail_context(user, wo))
+
+
+@require_GET
+@staff_page("workorders.view_workorder")
+def work_order_by_number(request: HttpRequest, number: str) -> HttpResponse:
+    wo = selectors.work_order_get_by_number(actor=_user(request), number=number.upper())
+    return redirect("workorders:detail", pk=wo.pk)
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    label: Any
+    form: type[django_forms.Form]
+    run: Callable[[Any, int, dict[str, Any]], Any]
+    done: Any
+    button: str = "btn-primary"
+    icon: str = "check2"
+
+
+ACTIONS: dict[str, ActionSpec] = {
+    Action.ACKNOWLEDGE: ActionSpec(
+        Action.ACKNOWLEDGE.label,
+        NoteForm,
+        lambda u, pk, d: services.work_order_acknowledge(actor=u, work_order_id=pk, **d),
+        gettext_lazy("The work order was acknowledged."),
+        icon="hand-thumbs-up",
+    ),
+    Action.ASSIGN: ActionSpec(
+        Action.ASSIGN.label,
+        AssignForm,
+        lambda u, pk, d: services.work_order_assign(actor=u, work_order_id=pk, **d),
+        gettext_lazy("The work order was assigned."),
+        icon="person-check",
+    ),
+    Action.START: ActionSpec(
+        Action.START.label,
+        StartForm,
+        lambda u, pk, d: services.work_order_start(actor=u, work_order_id=pk, **d),
+        gettext_lazy("Handling has started."),
+        icon="play-fill",
+    ),
+    Action.WAIT_CUSTOMER: ActionSpec(
+        Action.WAIT_CUSTOMER.label,
+        ReasonForm,
+        lambda u, pk, d: services.work_order_wait(actor=u, work_order_id=pk, on="customer", **d),
+        gettext_lazy("The work order now waits on the customer."),
+        button="btn-outline-secondary",
+        icon="pause-fill",
+    ),
+    Action.WAIT_PARTS: ActionSpec(
+        Action.WAIT_PARTS.label,
+        ReasonForm,
+        lambda u, pk, d: services.work_order_wait(actor=u, work_order_id=pk, on="parts", **d),
+        gettext_lazy("The work order now waits on parts."),
+        button="btn-outline-secondary",
+        icon="box-seam",
+    ),
+    Action.RESUME: ActionSpec(
+        Action.RESUME.label,
+        NoteForm,
+        lambda u, pk, d: services.work_order_resume(actor=u, work_order_id=pk, **d),
+        gettext_lazy("Handling was resumed."),
+        icon="play-fill",
+    ),
+    Action.RESOLVE: ActionSpec(
+        Action.RESOLVE.label,
+        ResolveForm,
+        lambda u, pk, d: services.work_order_resolve(actor=u, work_order_id=pk, **d),
+        gettext_lazy("The work order was resolved."),
+        button="btn-success",
+        icon="check2-circle",
+    ),
+    Action.CONFIRM: ActionSpec(
+        Action.CONFIRM.label,
+        ConfirmForm,
+        lambda u, pk, d: services.work_order_confirm(actor=u, work_order_id=pk, **d),
+        gettext_lazy("The customer's confirmation was recorded."),
+        button="btn-success",
+        icon="hand-thumbs-up",
+    ),
+    Action.CLOSE: ActionSpec(
+        Action.CLOSE.label,
+        CloseForm,
+        lambda u, pk, d: services.work_order_close(actor=u, work_order_id=pk, **d),
+        gettext_lazy("The work order was closed."),
+        button="btn-dark",
+        icon="lock",
+    ),
+    Action.REOPEN: ActionSpec(
+        Action.REOPEN.label,
+        ReasonForm,
+        lambda u, pk, d: services.work_order_reopen(actor=u, work_order_id=pk, **d),
+        gettext_lazy("The work order was reopened."),
+        button="btn-warning",
+        icon="arrow-counterclockwise",
+    ),
+    Action.ARCHIVE: ActionSpec(
+        Action.ARCHIVE.label,
+        EmptyForm,
+        lambda u, pk, d: services.work_order_archive(actor=u, work_order_id=pk),
+        gettext_lazy("The work order was archived; it is read-only from now on."),
+        button="btn-outline-dark",
+        icon="archive",
+    ),
+    # Not lifecycle moves, but posted and shown the same way.
+    "note": ActionSpec(
+        gettext_lazy("Add progress note"),
+        ProgressNoteForm,
+        lambda u, pk, d: services.work_order_add_note(actor=u, work_order_id=pk, **d),
+        gettext_lazy("The note was added to the timeline."),
+        button="btn-outline-primary",
+        icon="journal-plus",
+    ),
+    "communication": ActionSpec(
+        gettext_lazy("Record communication"),
+        CommunicationForm,
+        lambda u, pk, d: services.communication_record(actor=u, work_order_id=pk, **d),
+        gettext_lazy("The communication was recorded."),
+        button="btn-outline-primary",
+        icon="telephone",
+    ),
+}
+
+
+def _form_for(name: str, user: Any, data: Any = None) -> django_forms.Form:
+    spec = ACTIONS[name]
+    if spec.form is AssignForm:
+        return AssignForm(data, users=selectors.assignable_users(actor=user))
+    if spec.form is CommunicationForm and data is None:
+        return CommunicationForm(initial={"at": local_now_input(), "direction": "in"})
+    return spec.form(data)
+
+
+def _offered(user: Any, wo: WorkOrder) -> list[str]:
+    """The lifecycle actions the service allows now, then note and communication forms."""
+    names = [str(a) for a in services.available_actions(actor=user, wo=wo)]
+    if not wo.is_read_only:
+        if user.has_perm("workorders.handle_workorder") or user.has_perm("workorders.record_communication"):
+            names.append("note")
+        if user.has_perm("workorders.record_communication"):
+            names.append("communication")
+    return names
+
+
+def _detail_context(user: Any, wo: WorkOrder, bound: tuple[str, django_forms.Form] | None = None) -> dict[str, Any]:
+    timeline = list(selectors.work_order_timeline(actor=user, work_order_id=wo.pk))
+    action_forms = []
+    for name in _offered(user, wo):
+        form = bound[1] if bound and bound[0] == name else _form_for(name, user)
+        action_forms.append(
+            {"name": name, "spec": ACTIONS[name], "form": form, "open": bool(bound and bound[0] == name)}
+        )
+    product = wo.installed_product
+    return {
+        "wo": wo,
+        "customer": wo.customer,
+        "product": product,
+        "warranty": product.warranty_status() if product else "",
+        "timeline": timeline,
+        "action_forms": action_forms,
+    }
+
+
+@require_POST
+@staff_page("workorders.view_workorder")
+def work_order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    user = _user(request)
+    wo = selectors.work_order_get(actor=user, work_order_id=pk)
+    spec = ACTIONS[action]
+    form = _form_for(action, user, request.POST)
+    if form.is_valid():
+        try:
+            spec.run(user, wo.pk, form.cleaned_data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc.fields, exc.message)
+        except (errors.NotFound, errors.PermissionDenied):
+            raise
+        except DomainError as exc:  # e.g. the status moved on meanwhile (409), read-only
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, str(spec.done))
+            url = reverse("workorders:detail", args=[wo.pk])
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    if request.htmx:
+        item = {"name": action, "spec": spec, "form": form, "open": True}
+        return render(request, "workorders/detail.html#action_form", {"wo": wo, "item": item}, status=422)
+    context = _detail_context(user, wo, bound=(action, form))
+    return render(request, "workorders/detail.html", context, status=422)
+
+
+# --- intake ---------------------------------------------------------------------------------
+
+
+def _fault_categories() -> list[FaultCategory]:
+    return list(catalog_selectors.fault_category_list())
+
+
+@require_http_methods(["GET", "POST"])
+@staff_page("workorders.add_workorder")
+def intake(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    faults = _fault_categories()
+    status = 200
+    if request.method == "POST":
+        form = IntakeForm(request.POST, fault_categories=faults)
+        if form.is_valid():
+            try:
+                wo = services.work_order_create(
+                    actor=user, **form.service_kwargs(), idempotency_key=request.POST.get("idempotency_key") or None
+                )
+            except ValidationFailed as exc:
+                apply_errors(form, exc.fields, exc.message)
+            except DomainError as exc:
+                if exc.status == 403:
+                    raise
+                form.add_error(None, str(exc.message))
+            else:
+                messages.success(request, _("Work order %(number)s was created.") % {"number": wo.number})
+                return redirect("workorders:detail", pk=wo.pk)
+        status = 422
+        data = form.data
+    else:
+        form = IntakeForm(initial={"received_at": local_now_input()}, fault_categories=faults)
+        data = request.GET
+    context = {
+        "form": form,
+        "new_customer_form": NewCustomerForm(prefix="nc"),
+        "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
+        **_picked(user, _int(data.get("customer_id")), _int(data.get("installed_product_id"))),
+        "guided": _guided(_int(data.get("fault_category_id")), faults),
+    }
+    return render(request, "workorders/intake.html", context, status=status)
+
+
+def _picked(user: Any, customer_id: int | None, product_id: int | None) -> dict[str, Any]:
+    """The chosen customer and product (scoped); choosing a product also chooses its customer."""
+    product = None
+    if product_id is not None:
+        try:
+            product = customer_selectors.installed_product_get(actor=user, installed_product_id=product_id)
+        except errors.NotFound:
+            product = None
+    if product is not None and customer_id is not None and product.customer_id != customer_id:
+        product = None
+    customer = product.customer if product is not None else _customer_or_none(user, customer_id)
+    products = []
+    if customer is not None:
+        products = list(
+            customer_selectors.installed_product_scope(actor=user).filter(customer_id=customer.pk)[:SEARCH_LIMIT]
+        )
+    return {"picked_customer": customer, "picked_product": product, "customer_products": products}
+
+
+def _guided(fault_id: int | None, faults: list[FaultCategory]) -> FaultCategory | None:
+    return next((fc for fc in faults if fc.pk == fault_id), None)
+
+
+@require_GET
+@staff_page("workorders.add_workorder")
+def intake_customer_search(request: HttpRequest) -> HttpResponse:
+    q = (request.GET.get("customer_q") or "").strip()
+    results = list(customer_selectors.customer_list(actor=_user(request), q=q)[:SEARCH_LIMIT]) if q else []
+    return render(request, "workorders/intake.html#customer_results", {"results": results, "q": q})
+
+
+@require_GET
+@staff_page("workorders.add_workorder")
+def intake_product_search(request: HttpRequest) -> HttpResponse:
+    serial = (request.GET.get("serial") or "").strip()
+    results = list(customer_selectors.installed_product_by_serial(actor=_user(request), serial=serial))
+    return render(request, "workorders/intake.html#product_results", {"results": results, "serial": serial})
+
+
+@require_GET
+@staff_page("workorders.add_workorder")
+def intake_pick(request: HttpRequest) -> HttpResponse:
+    customer_id = _int(request.GET.get("customer_id"))
+    product_id = _int(request.GET.get("installed_product_id"))
+    context = _picked(_user(request), None if product_id else customer_id, product_id)
+    return render(request, "workorders/intake.html#picked", context)
+
+
+@require_POST
+@staff_page("customers.add_customer")
+def intake_customer_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = NewCustomerForm(request.POST, prefix="nc")
+    if form.is_valid():
+        try:
+            customer = customer_services.customer_create(actor=user, **form.cleaned_data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc.fields, exc.message)
+        else:
+            response = render(request, "workorders/intake.html#picked", _picked(user, customer.pk, None))
+            response["HX-Trigger"] = "customer-created"
+            return retarget(response, "#picked")
+    return render(request, "workorders/intake.html#new_customer", {"new_customer_form": form}, status=422)
+
+
+@require_GET
+@staff_page("workorders.add_workorder")
+def intake_guided(request: HttpRequest) -> HttpResponse:
+    """R-2.3 guided questions and R-3.3 proposed priority for the chosen fault category."""
+    fault_id = _int(request.GET.get("fault_category_id"))
+    fault = catalog_selectors.fault_category_list().filter(pk=fault_id).first() if fault_id else None
+    proposed = (
+        services.propose_priority(fault_category=fault, service_type=request.GET.get("service_type", ""))
+        if fault
+        else ""
+    )
+    form = IntakeForm(initial={"priority": proposed})
+    return render(
+        request, "workorders/intake.html#guided", {"guided": fault, "proposed": proposed, "form": form, "oob": True}
+    )
