@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "aftersales.audit",
     "aftersales.api",
     "aftersales.web",
+    "aftersales.portal",
 ]
 
 MIDDLEWARE = [
