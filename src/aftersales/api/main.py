@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -20,7 +22,9 @@ api = NinjaAPI(
 )
 
 
-def _error(request: HttpRequest, status: int, code: str, message: str, fields: dict[str, str] | None = None) -> HttpResponse:
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, fields: dict[str, str] | None = None
+) -> HttpResponse:
     return api.create_response(request, {"code": code, "message": message, "fields": fields or {}}, status=status)
 
 
@@ -30,11 +34,25 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return _error(request, exc.status, str(body["code"]), str(body["message"]), body["fields"])  # type: ignore[arg-type]
 
 
+_LOC_WRAPPERS = ("body", "query", "path", "header", "payload", "filters", "cookie")
+
+
+def _is_schema_param(part: object) -> bool:
+    # Ninja names a whole Query/Body schema argument in ``loc``; only its fields matter.
+    return isinstance(part, str) and part.endswith(("_filters", "_payload"))
+
+
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     fields: dict[str, str] = {}
     for error in exc.errors:
-        loc = [str(part) for part in error.get("loc", []) if part not in ("body", "query", "path", "header", "payload")]
+        # ("body", "payload", "symptom") → "symptom"; ("query", "status", 0) → "status";
+        # a header by its name ("Idempotency-Key").
+        loc = [
+            str(part)
+            for part in error.get("loc", [])
+            if part not in _LOC_WRAPPERS and not isinstance(part, int) and not _is_schema_param(part)
+        ]
         name = ".".join(loc) or "__all__"
         fields.setdefault(name, str(error.get("msg", _("Invalid value."))))
     return _error(request, 422, ErrorCode.VALIDATION, _("Please correct the marked fields."), fields)
@@ -52,7 +70,33 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:
+        # Ninja raises this for a body that is not JSON.
+        return _error(request, 400, "malformed_request", _("The request body is not valid JSON."))
+    if exc.status_code == 403:
+        # Session auth without a valid CSRF token.
+        return _error(request, 403, ErrorCode.PERMISSION_DENIED, str(exc))
     return _error(request, exc.status_code, "http_error", str(exc))
 
 
+@api.exception_handler(DjangoPermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: DjangoPermissionDenied) -> HttpResponse:
+    return _error(request, 403, ErrorCode.PERMISSION_DENIED, _("You do not have permission to do this."))
+
+
+@api.exception_handler(DjangoValidationError)
+def on_django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    """A value a model field refused (e.g. a cursor that does not fit the sort field): the
+    input was bad, so 422, never a 500."""
+    fields = (
+        {name: " ".join(str(m) for m in msgs) for name, msgs in exc.message_dict.items()}
+        if hasattr(exc, "error_dict")
+        else {}
+    )
+    return _error(request, 422, ErrorCode.VALIDATION, " ".join(str(m) for m in exc.messages), fields)
+
+
 api.add_router("/auth", "aftersales.accounts.api.router")
+api.add_router("", "aftersales.customers.api.router")
+api.add_router("", "aftersales.catalog.api.router")
+api.add_router("", "aftersales.workorders.api.router")

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
 
@@ -58,6 +59,20 @@ def _decode(cursor: str) -> tuple[Any, int]:
     return value, pk
 
 
+def _checked(qs: QuerySet[M], sort_field: str, value: Any, pk: int) -> Any:
+    """A cursor comes from the client: a forged one must be refused, not reach the database."""
+    field = qs.model._meta.get_field(sort_field)
+    try:
+        if not 1 <= pk <= 2**63 - 1 or isinstance(value, (list, dict)):
+            raise ValueError(pk)
+        value = field.to_python(value)  # type: ignore[union-attr]
+        if isinstance(value, dt.datetime) and value.tzinfo is None:
+            raise ValueError(value)
+    except (ValueError, TypeError, DjangoValidationError):
+        raise ValidationFailed({"cursor": "invalid cursor"}) from None
+    return value
+
+
 def keyset_page(
     qs: QuerySet[M], *, sort_field: str, descending: bool, cursor: str | None, page_size: int, count: bool = True
 ) -> Page[M]:
@@ -66,6 +81,7 @@ def keyset_page(
     page_qs = ordered
     if cursor:
         value, pk = _decode(cursor)
+        value = _checked(qs, sort_field, value, pk)
         if descending:
             page_qs = ordered.filter(Q(**{f"{sort_field}__lt": value}) | Q(**{sort_field: value, "id__lt": pk}))
         else:

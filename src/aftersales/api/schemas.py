@@ -1,0 +1,88 @@
+"""Types shared by every router: the error body, safe ids, texts, times and dates.
+
+Each guard here turns input that would otherwise fail deep in the database (an id beyond
+64 bits, a NUL character PostgreSQL refuses, a time that overflows when converted to UTC, a
+date that breaks warranty arithmetic) into a 422 that names the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from ninja import Path, Schema
+from pydantic import AfterValidator, AwareDatetime, Field
+
+MAX_ID = 2**63 - 1
+MIN_DAY = dt.date(1970, 1, 1)
+MAX_DAY = dt.date(2200, 12, 31)
+
+
+class ErrorOut(Schema):
+    code: str = Field(description="Stable machine code, e.g. validation_error, not_found, illegal_transition.")
+    message: str = Field(description="Human text in the request's language.")
+    fields: dict[str, str] = Field(description="Field name → what is wrong with it.")
+
+
+def _clean_text(value: str) -> str:
+    # PostgreSQL refuses NUL in text; lone surrogates cannot be encoded as UTF-8.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise ValueError("must be valid Unicode text")
+    return value
+
+
+def _in_range_moment(value: dt.datetime) -> dt.datetime:
+    if not MIN_DAY.year <= value.year <= MAX_DAY.year:
+        raise ValueError(f"must be between {MIN_DAY.year} and {MAX_DAY.year}")
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError("out of range") from None
+
+
+def _in_range_day(value: dt.date) -> dt.date:
+    if not MIN_DAY <= value <= MAX_DAY:
+        raise ValueError(f"must be between {MIN_DAY.isoformat()} and {MAX_DAY.isoformat()}")
+    return value
+
+
+def Text(max_length: int, min_length: int = 0) -> Any:  # noqa: N802 - reads as a type in schemas
+    """A string of at most ``max_length`` characters without NUL or lone surrogates."""
+    return Annotated[str, Field(min_length=min_length, max_length=max_length), AfterValidator(_clean_text)]
+
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+# Aware only: a naive time is ambiguous (Asia/Shanghai or UTC?) and answered with 422.
+Moment = Annotated[AwareDatetime, AfterValidator(_in_range_moment)]
+Day = Annotated[dt.date, AfterValidator(_in_range_day)]
+
+ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
+
+
+def responses(ok: dict[int, Any]) -> dict[int, Any]:
+    """``{status: schema}`` for an operation: its success plus the documented error bodies."""
+    return {**ok, **ERRORS}
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class UserRef(Schema):
+    id: int
+    name: str
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj)

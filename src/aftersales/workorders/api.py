@@ -1,0 +1,196 @@
+"""Work-order endpoints (R-2, R-3): intake, the list, detail, lifecycle, notes, timeline,
+communications. Portal users call the same endpoints; the selectors limit them to their
+own organisation. Each lifecycle action answers the work order as it is afterwards.
+"""
+
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from ninja import Header, Query, Router, Status
+
+from aftersales.api.schemas import PathId, responses
+from aftersales.audit.services import record
+from aftersales.workorders import selectors, services
+from aftersales.workorders.schemas import (
+    AssignIn,
+    CommunicationIn,
+    CommunicationOut,
+    ConfirmIn,
+    CustomerCommunicationIn,
+    CustomerHistoryOut,
+    NoteIn,
+    ReasonIn,
+    ResolveIn,
+    StartIn,
+    TimelineEventOut,
+    TimelineNoteIn,
+    WaitIn,
+    WorkOrderFilter,
+    WorkOrderIn,
+    WorkOrderOut,
+    WorkOrderPageOut,
+)
+
+router = Router(tags=["work-orders"])
+
+# Printable ASCII, as an HTTP header value must be; stored per user and operation.
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        None,
+        alias="Idempotency-Key",
+        pattern=r"^[!-~]{1,255}$",
+        description="Retries with the same key answer 201 with the same work order; "
+        "the same key with a different body answers 422 `idempotency_key_reused`.",
+    ),
+]
+HISTORY_LIMIT = 100
+# Actions whose fields are all optional also accept a request without a body.
+EMPTY_NOTE, DEFAULT_START, EMPTY_CONFIRM, EMPTY_REASON = NoteIn(), StartIn(), ConfirmIn(), ReasonIn()
+
+
+def _viewed(request: HttpRequest, object_type: str, object_id: int, part: str = "") -> None:
+    detail = {"part": part} if part else None
+    record(
+        actor=request.user,
+        action="view",
+        object_type=object_type,
+        object_id=object_id,
+        detail=detail,
+        ip=request.META.get("REMOTE_ADDR"),
+    )
+
+
+def _detail(request: HttpRequest, work_order_id: int) -> Any:
+    return selectors.work_order_get(actor=request.user, work_order_id=work_order_id)
+
+
+@router.get("/work-orders", response=responses({200: WorkOrderPageOut}))
+def work_order_list(request: HttpRequest, filters: Query[WorkOrderFilter]) -> Any:
+    """The work orders the caller may see, with the list page's filters; keyset pages."""
+    values = filters.dict(exclude={"sort", "cursor", "page_size"})
+    return selectors.work_order_list(
+        actor=request.user,
+        filters=selectors.WorkOrderFilters(**values),
+        sort=filters.sort,
+        cursor=filters.cursor,
+        page_size=filters.page_size,
+    )
+
+
+@router.post("/work-orders", response=responses({201: WorkOrderOut}))
+def work_order_create(request: HttpRequest, payload: WorkOrderIn, idempotency_key: IdempotencyKey = None) -> Any:
+    """Record a request (R-2.3, R-3.1). With an `Idempotency-Key`, a retry creates nothing new
+    and answers 201 with the work order the first request created."""
+    values = payload.dict()
+    values["channel"] = values["channel"] or ""
+    wo = services.work_order_create(actor=request.user, idempotency_key=idempotency_key, **values)
+    return Status(201, _detail(request, wo.pk))
+
+
+@router.get("/work-orders/{work_order_id}", response=responses({200: WorkOrderOut}))
+def work_order_get(request: HttpRequest, work_order_id: PathId) -> Any:
+    wo = _detail(request, work_order_id)
+    _viewed(request, "workorder", wo.pk)
+    return wo
+
+
+@router.post("/work-orders/{work_order_id}/acknowledge", response=responses({200: WorkOrderOut}))
+def work_order_acknowledge(request: HttpRequest, work_order_id: PathId, payload: NoteIn = EMPTY_NOTE) -> Any:
+    services.work_order_acknowledge(actor=request.user, work_order_id=work_order_id, note=payload.note)
+    return _detail(request, work_order_id)
+
+
+@router.post("/work-orders/{work_order_id}/assign", response=responses({200: WorkOrderOut}))
+def work_order_assign(request: HttpRequest, work_order_id: PathId, payload: AssignIn) -> Any:
+    services.work_order_assign(actor=request.user, work_order_id=work_order_id, **payload.dict())
+    return _detail(request, work_order_id)
+
+
+@router.post("/work-orders/{work_order_id}/start", response=responses({200: WorkOrderOut}))
+def work_order_start(request: HttpRequest, work_order_id: PathId, payload: StartIn = DEFAULT_START) -> Any:
+    services.work_order_start(actor=request.user, work_order_id=work_order_id, **payload.dict())
+    return _detail(request, work_order_id)
+
+
+@router.post("/work-orders/{work_order_id}/wait", response=responses({200: WorkOrderOut}))
+def work_order_wait(request: HttpRequest, work_order_id: PathId, payload: WaitIn) -> Any:
+    """Pause while waiting `on` the customer or on parts; `reason` is required."""
+    services.work_order_wait(actor=request.user, work_order_id=work_order_id, **payload.dict())
+    return _detail(request, work_order_id)
+
+
+@router.post("/work-orders/{work_order_id}/resume", response=responses({200: WorkOrderOut}))
+def work_order_resume(request: HttpRequest, work_order_id: PathId, payload: NoteIn = EMPTY_NOTE) -> Any:
+    services.work_order_resume(actor=request.user, work_order_id=work_order_id, note=payload.note)
+    return _detail(request, work_order_id)
+
+
+@router.post("/work-orders/{work_order_id}/resolve", response=responses({200: WorkOrderOut}))
+def work_order_resolve(request: HttpRequest, work_order_id: PathId, payload: ResolveIn) -> Any:
+    services.work_order_resolve(actor=request.user, work_order_id=work_order_id, **payload.dict())
+    return _detail(request, work_order_id)
+
+
+@router.post("/work-orders/{work_order_id}/confirm", response=responses({200: WorkOrderOut}))
+def work_order_confirm(request: HttpRequest, work_order_id: PathId, payload: ConfirmIn = EMPTY_CONFIRM) -> Any:
+    services.work_order_confirm(actor=request.user, work_order_id=work_order_id, note=payload.note)
+    return _detail(request, work_order_id)
+
+
+@router.post("/work-orders/{work_order_id}/close", response=responses({200: WorkOrderOut}))
+def work_order_close(request: HttpRequest, work_order_id: PathId, payload: ReasonIn = EMPTY_REASON) -> Any:
+    """Close; without the customer's confirmation a `reason` is required (R-3.7)."""
+    services.work_order_close(actor=request.user, work_order_id=work_order_id, reason=payload.reason)
+    return _detail(request, work_order_id)
+
+
+@router.post("/work-orders/{work_order_id}/reopen", response=responses({200: WorkOrderOut}))
+def work_order_reopen(request: HttpRequest, work_order_id: PathId, payload: ReasonIn = EMPTY_REASON) -> Any:
+    services.work_order_reopen(actor=request.user, work_order_id=work_order_id, reason=payload.reason)
+    return _detail(request, work_order_id)
+
+
+@router.post("/work-orders/{work_order_id}/archive", response=responses({200: WorkOrderOut}))
+def work_order_archive(request: HttpRequest, work_order_id: PathId) -> Any:
+    """Archived work orders are read-only (R-3.8)."""
+    services.work_order_archive(actor=request.user, work_order_id=work_order_id)
+    return _detail(request, work_order_id)
+
+
+@router.post("/work-orders/{work_order_id}/notes", response=responses({201: TimelineEventOut}))
+def work_order_add_note(request: HttpRequest, work_order_id: PathId, payload: TimelineNoteIn) -> Any:
+    """A progress note on the timeline (R-3.6)."""
+    return Status(201, services.work_order_add_note(actor=request.user, work_order_id=work_order_id, text=payload.text))
+
+
+@router.get("/work-orders/{work_order_id}/timeline", response=responses({200: list[TimelineEventOut]}))
+def work_order_timeline(request: HttpRequest, work_order_id: PathId) -> Any:
+    """Every event with who, when, what and why (R-3.5), oldest first."""
+    events = selectors.work_order_timeline(actor=request.user, work_order_id=work_order_id)
+    _viewed(request, "workorder", work_order_id, part="timeline")
+    return events
+
+
+@router.post("/work-orders/{work_order_id}/communications", response=responses({201: CommunicationOut}))
+def work_order_communication(request: HttpRequest, work_order_id: PathId, payload: CommunicationIn) -> Any:
+    """Record a call, fax, letter, parcel, e-mail or SMS about this work order (R-2.2)."""
+    return Status(201, services.communication_record(actor=request.user, work_order_id=work_order_id, **payload.dict()))
+
+
+@router.post("/communications", response=responses({201: CommunicationOut}))
+def communication_record(request: HttpRequest, payload: CustomerCommunicationIn) -> Any:
+    """Record a communication against a customer, and a work order when given (R-2.2)."""
+    return Status(201, services.communication_record(actor=request.user, **payload.dict()))
+
+
+@router.get("/customers/{customer_id}/history", response=responses({200: CustomerHistoryOut}), tags=["customers"])
+def customer_history(request: HttpRequest, customer_id: PathId) -> Any:
+    """The customer's most recent work orders and communications, newest first (R-1.3)."""
+    communications = selectors.customer_communications(actor=request.user, customer_id=customer_id)
+    work_orders = selectors.customer_work_orders(actor=request.user, customer_id=customer_id)
+    _viewed(request, "customer", customer_id, part="history")
+    return {
+        "work_orders": work_orders.select_related("customer", "owner")[:HISTORY_LIMIT],
+        "communications": communications[:HISTORY_LIMIT],
+    }

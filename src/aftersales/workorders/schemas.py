@@ -1,0 +1,252 @@
+"""API schemas of work orders (R-2, R-3): intake, list filters, detail, lifecycle, timeline."""
+
+import datetime as dt
+from typing import Any, Literal
+
+from ninja import Field, Schema
+
+from aftersales.api.schemas import Day, Id, Moment, Ref, Text, UserRef
+from aftersales.catalog.models import Colour, Priority, ServiceType
+from aftersales.customers.schemas import ContactOut, InstalledProductOut, ProductModelRef
+from aftersales.workorders.models import Channel, Communication
+from aftersales.workorders.selectors import MAX_PAGE_SIZE
+from aftersales.workorders.states import Action, HandlingMode, Status
+
+LONG_TEXT = 4000
+SORTS = Literal[
+    "received_at",
+    "-received_at",
+    "number",
+    "-number",
+    "priority",
+    "-priority",
+    "status",
+    "-status",
+    "updated_at",
+    "-updated_at",
+]
+
+
+class WorkOrderIn(Schema):
+    """A request to record (R-2.3). Portal users may omit `customer_id` and `channel`."""
+
+    customer_id: Id | None = None
+    installed_product_id: Id | None = None
+    contact_id: Id | None = None
+    product_model_id: Id | None = Field(None, description="When no installed product is known.")
+    fault_category_id: Id | None = None
+    channel: Channel | None = Field(None, description="Intake channel (R-2.1); required for staff.")
+    received_at: Moment | None = Field(None, description="With its time zone; now when omitted.")
+    occurred_at: Moment | None = None
+    symptom: Text(LONG_TEXT)
+    demand: Text(LONG_TEXT) = ""
+    service_type: ServiceType
+    priority: Priority | None = Field(None, description="Proposed from the fault category when omitted (R-3.3).")
+    colour: Colour | None = None
+    purchase_date: Day | None = None
+    answered_on_spot: bool = Field(
+        False, description="A consultation answered at once: created resolved and closed (R-2.4)."
+    )
+    resolution: Text(LONG_TEXT) = ""
+
+
+class WorkOrderFilter(Schema):
+    status: list[Status] = Field(default_factory=list, description="Repeat for several statuses.")
+    priority: list[Priority] = Field(default_factory=list)
+    service_type: list[ServiceType] = Field(default_factory=list)
+    colour: list[Colour] = Field(default_factory=list)
+    owner_id: Id | None = None
+    assignee_id: Id | None = None
+    customer_id: Id | None = None
+    product_line_id: Id | None = None
+    received_from: Moment | None = None
+    received_to: Moment | None = Field(None, description="Exclusive.")
+    q: Text(100) = Field("", description="Substring of number, customer name, serial number or symptom.")
+    sort: SORTS = "-received_at"
+    cursor: Text(512) | None = Field(None, description="`next_cursor` of the previous page.")
+    page_size: int = Field(25, ge=1, le=MAX_PAGE_SIZE)
+
+
+class CustomerRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class ProductModelBrief(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class WorkOrderListItem(Schema):
+    id: int
+    number: str
+    status: Status
+    service_type: ServiceType
+    priority: Priority
+    colour: Colour
+    channel: Channel
+    received_at: dt.datetime
+    updated_at: dt.datetime
+    symptom: str
+    serial_number: str
+    customer: CustomerRef
+    product_model: ProductModelBrief | None
+    owner: UserRef | None
+    assignee: UserRef | None
+
+
+class WorkOrderPageOut(Schema):
+    items: list[WorkOrderListItem]
+    next_cursor: str | None
+    count: int
+    count_capped: bool = Field(description="True when there are more than `count` (counting stops at 1000).")
+
+
+class CustomerCard(Schema):
+    """What the handler needs to know about the customer (R-1.1); phone and address masked (R-13.1)."""
+
+    id: int
+    code: str
+    kind: str
+    name: str
+    phone: str
+    address: str
+    region: Ref | None
+    category: Ref | None
+    service_preferences: str
+
+    @staticmethod
+    def resolve_phone(obj: Any, context: Any) -> str:
+        from aftersales.customers.masking import shown_phone
+
+        return shown_phone(context["request"].user, obj.phone)
+
+    @staticmethod
+    def resolve_address(obj: Any, context: Any) -> str:
+        from aftersales.customers.masking import shown_address
+
+        return shown_address(context["request"].user, obj.address)
+
+
+class WorkOrderOut(Schema):
+    id: int
+    number: str
+    status: Status
+    service_type: ServiceType
+    priority: Priority
+    colour: Colour
+    channel: Channel
+    handling_mode: HandlingMode | Literal[""]
+    received_at: dt.datetime
+    occurred_at: dt.datetime | None
+    symptom: str
+    demand: str
+    purchase_date: dt.date | None
+    serial_number: str
+    answered_on_spot: bool
+    customer: CustomerCard
+    contact: ContactOut | None
+    installed_product: InstalledProductOut | None
+    product_model: ProductModelRef | None
+    fault_category: Ref | None
+    owner: UserRef | None
+    assignee: UserRef | None
+    resolution: str
+    technical_solution: str
+    resolved_at: dt.datetime | None
+    confirmed_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    close_reason: str
+    archived_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    allowed_actions: list[Action] = Field(description="Lifecycle actions the caller may take now.")
+
+    @staticmethod
+    def resolve_allowed_actions(obj: Any, context: Any) -> list[str]:
+        from aftersales.workorders.services import available_actions
+
+        return available_actions(actor=context["request"].user, wo=obj)
+
+
+class NoteIn(Schema):
+    note: Text(LONG_TEXT) = ""
+
+
+class AssignIn(Schema):
+    assignee_id: Id
+    note: Text(LONG_TEXT) = ""
+
+
+class StartIn(Schema):
+    mode: HandlingMode = HandlingMode.REMOTE
+    note: Text(LONG_TEXT) = ""
+
+
+class WaitIn(Schema):
+    on: Literal["customer", "parts"]
+    reason: Text(LONG_TEXT)
+
+
+class ResolveIn(Schema):
+    resolution: Text(LONG_TEXT)
+    technical_solution: Text(LONG_TEXT) = ""
+
+
+class ConfirmIn(Schema):
+    note: Text(LONG_TEXT) = Field("", description="Staff: how the customer confirmed (required).")
+
+
+class ReasonIn(Schema):
+    reason: Text(LONG_TEXT) = ""
+
+
+class TimelineNoteIn(Schema):
+    text: Text(LONG_TEXT)
+
+
+class TimelineEventOut(Schema):
+    id: int
+    kind: str
+    at: dt.datetime
+    actor: UserRef
+    action: str
+    from_status: str
+    to_status: str
+    text: str
+    data: dict[str, Any]
+    communication_id: int | None
+
+
+class CommunicationIn(Schema):
+    kind: Communication.Kind
+    direction: Communication.Direction
+    summary: Text(LONG_TEXT)
+    at: Moment | None = Field(None, description="Now when omitted.")
+    counterpart: Text(128) = ""
+    reference: Text(64) = Field("", description="Fax number, tracking number, ...")
+
+
+class CustomerCommunicationIn(CommunicationIn):
+    customer_id: Id | None = None
+    work_order_id: Id | None = None
+
+
+class CommunicationOut(Schema):
+    id: int
+    customer_id: int
+    work_order_id: int | None
+    kind: Communication.Kind
+    direction: Communication.Direction
+    at: dt.datetime
+    counterpart: str
+    reference: str
+    summary: str
+    recorded_by: UserRef
+
+
+class CustomerHistoryOut(Schema):
+    work_orders: list[WorkOrderListItem]
+    communications: list[CommunicationOut]
