@@ -22,7 +22,7 @@ from tests.sla.conftest import SH
 pytestmark = pytest.mark.usefixtures("seeded")
 
 settings.register_profile(
-    "sla", deadline=None, max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    "sla", deadline=None, max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 PROFILE = settings.get_profile("sla")
 

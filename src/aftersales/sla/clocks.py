@@ -46,6 +46,9 @@ from aftersales.sla.timeline import MAX_YEAR, MIN_YEAR, US, OutOfRange, Timeline
 STAMP_TTL = 2.0  # seconds a process trusts its cached calendar before re-reading the change stamp
 DAY_US = 86_400 * US
 _ONE_US = dt.timedelta(microseconds=1)
+# Supported instants (a day of margin either side, so any time zone's local years fit).
+_LOW_US = to_us(dt.datetime(MIN_YEAR, 1, 1, tzinfo=dt.UTC)) - DAY_US
+_HIGH_US = to_us(dt.datetime(MAX_YEAR + 1, 1, 1, tzinfo=dt.UTC)) + DAY_US
 
 
 class Clock(models.TextChoices):
@@ -131,15 +134,24 @@ def timeline_for(calendar: CalendarRef = None) -> Timeline:
 
 # ---- input checks -------------------------------------------------------------------------
 def _moment_us(value: dt.datetime, field: str) -> int:
-    if not isinstance(value, dt.datetime) or value.tzinfo is None or value.utcoffset() is None:
-        raise CalendarError(
-            CalendarErrorCode.NAIVE_DATETIME,
-            _("A time zone aware date and time is required."),
-            {field: _("Add a time zone.")},
-        )
-    if not MIN_YEAR <= value.year <= MAX_YEAR:  # the local year; the engine re-checks at its edges
+    # The hot path: one C subtraction inside to_us, then integer comparisons only.
+    if not isinstance(value, dt.datetime) or value.tzinfo is None:
+        raise _naive(field)
+    try:
+        us = to_us(value)
+    except TypeError:  # a tzinfo whose utcoffset() is None: naive after all
+        raise _naive(field) from None
+    if not _LOW_US <= us < _HIGH_US:
         raise _out_of_range(field)
-    return to_us(value)
+    return us
+
+
+def _naive(field: str) -> CalendarError:
+    return CalendarError(
+        CalendarErrorCode.NAIVE_DATETIME,
+        _("A time zone aware date and time is required."),
+        {field: _("Add a time zone.")},
+    )
 
 
 def _out_of_range(field: str) -> CalendarError:
@@ -151,6 +163,12 @@ def _out_of_range(field: str) -> CalendarError:
 
 
 def _duration_us(duration: Duration) -> int:
+    if type(duration) is int:  # the common case first
+        if duration < 0:
+            raise CalendarError(
+                CalendarErrorCode.NEGATIVE_DURATION, _("The duration cannot be negative."), {"duration": _("Negative.")}
+            )
+        return duration * US
     if isinstance(duration, dt.timedelta):
         us = duration // _ONE_US
     elif isinstance(duration, int | float) and not isinstance(duration, bool) and duration == duration:  # not NaN
