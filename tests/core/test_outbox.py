@@ -80,6 +80,8 @@ def test_notify_user_uses_each_channel_the_user_can_be_reached_on():
     assert [m.channel for m in b] == ["in_app"]
     assert [m.pk for m in again] == [m.pk for m in a]
     assert a[2].body == "S\nB"
+    with transaction.atomic():
+        assert svc.notify_user(user=None, subject="S", body="B", topic="t:1") == []
 
 
 def test_each_channel_is_delivered(mailoutbox, settings):

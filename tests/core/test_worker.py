@@ -83,7 +83,7 @@ def start_worker(worker_env: dict[str, str], tmp_path: Path) -> Iterator[Callabl
         log.close()
 
 
-def _wait_for(condition: Callable[[], bool], *, timeout: float = 45, what: str = "") -> None:
+def _wait_for(condition: Callable[[], bool], *, timeout: float = 90, what: str = "") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():

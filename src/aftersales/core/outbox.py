@@ -128,7 +128,7 @@ def outbox_enqueue(
 
 def notify_user(
     *,
-    user: User,
+    user: User | None,
     subject: str,
     body: str,
     topic: str,
@@ -139,8 +139,11 @@ def notify_user(
     they have an address; SMS if they have a phone). Same transaction rule as ``outbox_enqueue``.
 
     With ``dedupe_key_prefix`` each channel's key is ``<prefix>:<channel>``, so repeating the
-    call (a retried request, a periodic job run twice) writes nothing new.
+    call (a retried request, a periodic job run twice) writes nothing new. ``user=None`` (say, a
+    work order nobody is assigned to yet) notifies nobody.
     """
+    if user is None:
+        return []
     wanted = set(channels)
     messages: list[OutboxMessage] = []
     for channel in (Channel.IN_APP, Channel.EMAIL, Channel.SMS):
@@ -201,11 +204,7 @@ def outbox_deliver_due(*, batch_size: int = 50, now: datetime | None = None) -> 
     """
     now = now or timezone.now()
     outbox_mark_interrupted(now=now)
-    candidates = list(
-        OutboxMessage.objects.filter(_due(now))
-        .order_by("id")
-        .values_list("pk", flat=True)[:batch_size]
-    )
+    candidates = list(OutboxMessage.objects.filter(_due(now)).order_by("id").values_list("pk", flat=True)[:batch_size])
     sent = 0
     for pk in candidates:
         token = secrets.token_hex(16)
