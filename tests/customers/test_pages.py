@@ -162,9 +162,12 @@ def test_create_customer_validation_errors_shown_and_nothing_saved(client, agent
     assert 'id="id_phone_error"' in html
     assert 'id="id_email_error"' in html
     assert Customer.objects.count() == before
-    response = client.post(reverse("customers:create"), {"name": "", "kind": "person"})
+    response = client.post(reverse("customers:create"), {"name": "", "kind": "person", "phone": "??"})
     assert response.status_code == 422
-    assert 'id="id_name_error"' in response.content.decode()
+    html = response.content.decode()
+    assert 'id="id_name_error"' in html
+    assert 'id="id_phone_error"' in html  # every field's error at once
+    assert Customer.objects.count() == before
 
 
 def test_create_customer_refused_without_permission(client):

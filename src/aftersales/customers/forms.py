@@ -49,10 +49,14 @@ class CustomerFilterForm(forms.Form):
 
 
 class CustomerForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=128)
+    # Required-ness of name and serial number is checked by the service, so every field's
+    # error shows at once instead of the form stopping at the first.
+    name = forms.CharField(label=_("Name"), max_length=128, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=Customer.Kind.choices, initial=Customer.Kind.PERSON)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=CustomerCategory.objects.all(), required=False)
-    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=CustomerCategory.objects.all(), required=False, empty_label="—"
+    )
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False, empty_label="—")
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
     address = forms.CharField(label=_("Address"), max_length=255, required=False)
@@ -90,7 +94,7 @@ class CustomerCreateForm(CustomerForm):
 
 
 class ContactForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=64)
+    name = forms.CharField(label=_("Name"), max_length=64, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
     position = forms.CharField(label=_("Position"), max_length=64, required=False)
@@ -101,7 +105,7 @@ class InstalledProductForm(forms.Form):
     product_model = forms.ModelChoiceField(
         label=_("Product model"), queryset=ProductModel.objects.filter(is_active=True).select_related("product_line")
     )
-    serial_number = forms.CharField(label=_("Serial number"), max_length=64)
+    serial_number = forms.CharField(label=_("Serial number"), max_length=64, required=False)
     batch = forms.CharField(label=_("Batch / lot"), max_length=64, required=False)
     purchase_date = forms.DateField(label=_("Purchase date"), required=False, widget=DateInput())
     installation_date = forms.DateField(label=_("Installation date"), required=False, widget=DateInput())

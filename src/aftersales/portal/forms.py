@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.catalog.models import ServiceType
 from aftersales.core.errors import DomainError
@@ -14,12 +15,12 @@ from aftersales.customers.models import InstalledProduct
 
 # What a customer may ask for themselves, with the names a customer understands.
 PORTAL_SERVICE_TYPES = [
-    (ServiceType.REPAIR, _("Repair")),
-    (ServiceType.INSTALLATION, _("Installation / commissioning")),
-    (ServiceType.CONSULTATION, _("Question / remote help")),
-    (ServiceType.TRAINING, _("Training")),
-    (ServiceType.COMPLAINT, _("Complaint")),
-    (ServiceType.SUGGESTION, _("Suggestion or praise")),
+    (ServiceType.REPAIR, pgettext_lazy("portal service type", "Repair")),
+    (ServiceType.INSTALLATION, pgettext_lazy("portal service type", "Installation / commissioning")),
+    (ServiceType.CONSULTATION, pgettext_lazy("portal service type", "Question / remote help")),
+    (ServiceType.TRAINING, pgettext_lazy("portal service type", "Training")),
+    (ServiceType.COMPLAINT, pgettext_lazy("portal service type", "Complaint")),
+    (ServiceType.SUGGESTION, pgettext_lazy("portal service type", "Suggestion or praise")),
 ]
 FIELD_ALIASES = {"installed_product_id": "installed_product"}
 

@@ -5,24 +5,24 @@ from __future__ import annotations
 
 from django import template
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 register = template.Library()
 
 # status -> (label for the customer, Bootstrap colour, Bootstrap icon)
 CUSTOMER_STATUS: dict[str, tuple[Promise, str, str]] = {
-    "new": (_("Submitted"), "primary", "send"),
-    "acknowledged": (_("Accepted"), "info", "check2"),
-    "assigned": (_("Engineer assigned"), "info", "person-gear"),
-    "in_progress": (_("Being handled"), "warning", "tools"),
-    "waiting_customer": (_("Waiting for your reply"), "danger", "chat-left-dots"),
-    "waiting_parts": (_("Waiting for parts"), "secondary", "box-seam"),
-    "resolved": (_("Resolved, please confirm"), "success", "patch-question"),
-    "confirmed": (_("Confirmed by you"), "success", "check2-circle"),
-    "closed": (_("Completed"), "dark", "check2-all"),
-    "archived": (_("Completed"), "dark", "check2-all"),
+    "new": (pgettext_lazy("portal status", "Submitted"), "primary", "send"),
+    "acknowledged": (pgettext_lazy("portal status", "Accepted"), "info", "check2"),
+    "assigned": (pgettext_lazy("portal status", "Engineer assigned"), "info", "person-gear"),
+    "in_progress": (pgettext_lazy("portal status", "Being handled"), "warning", "tools"),
+    "waiting_customer": (pgettext_lazy("portal status", "Waiting for your reply"), "danger", "chat-left-dots"),
+    "waiting_parts": (pgettext_lazy("portal status", "Waiting for parts"), "secondary", "box-seam"),
+    "resolved": (pgettext_lazy("portal status", "Resolved, please confirm"), "success", "patch-question"),
+    "confirmed": (pgettext_lazy("portal status", "Confirmed by you"), "success", "check2-circle"),
+    "closed": (pgettext_lazy("portal status", "Completed"), "dark", "check2-all"),
+    "archived": (pgettext_lazy("portal status", "Completed"), "dark", "check2-all"),
 }
-_UNKNOWN = (_("In progress"), "secondary", "circle")
+_UNKNOWN = (pgettext_lazy("portal status", "In progress"), "secondary", "circle")
 
 
 @register.filter
