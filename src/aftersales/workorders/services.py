@@ -16,14 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.audit.services import record
 from aftersales.catalog.models import Colour, FaultCategory, Priority, ProductModel, ServiceType
-from aftersales.core.errors import DomainError, PermissionDenied, ValidationFailed
+from aftersales.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from aftersales.core.idempotency import run_once
 from aftersales.core.numbering import next_number
 from aftersales.customers.models import Contact, Customer, InstalledProduct
 from aftersales.workorders import notifications
 from aftersales.workorders.errors import WorkOrderErrorCode
 from aftersales.workorders.models import Channel, Communication, WorkOrder, WorkOrderEvent
-from aftersales.workorders.selectors import work_order_get
+from aftersales.workorders.selectors import work_order_scope
 from aftersales.workorders.states import TRANSITIONS, Action, HandlingMode, Status
 
 MAX_TEXT = 4000
@@ -258,9 +258,11 @@ def _move(
 
 
 def _locked(actor: Any, work_order_id: int) -> WorkOrder:
-    """Resolve the id through the actor's scope (404 outside it), then lock the row."""
-    work_order_get(actor=actor, work_order_id=work_order_id)
-    wo = WorkOrder.objects.select_for_update().get(pk=work_order_id)
+    """Resolve the id through the actor's scope (404 outside it) and lock the row, in one query
+    without joins (every lifecycle action passes here)."""
+    wo = work_order_scope(actor=actor).select_for_update().filter(pk=work_order_id).first()
+    if wo is None:
+        raise NotFound()
     if wo.is_read_only:
         raise DomainError(WorkOrderErrorCode.READ_ONLY, _("Archived work orders are read-only."), status=409)
     return wo
