@@ -24,7 +24,7 @@ class ErrorOut(Schema):
     fields: dict[str, str]
 
 
-@router.post("/token", auth=None, response={201: TokenOut, 401: ErrorOut, 422: ErrorOut})
+@router.post("/token", auth=None, response={201: TokenOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut})
 def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, str]]:
     """Exchange a username and password for a personal token; send it as `Authorization: Bearer <token>`."""
     _token, raw = services.api_token_create(username=payload.username, password=payload.password, name=payload.name)
