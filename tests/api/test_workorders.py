@@ -351,3 +351,11 @@ def test_r2_2_communications_on_work_order_and_customer(agent, product):
     response = api.post("/communications", {"kind": "call", "direction": "in", "summary": "x"})
     assert response.status_code == 422
     assert "customer_id" in response.json()["fields"]
+
+
+def test_openapi_document_and_docs_are_served(client):
+    schema = client.get("/api/v1/openapi.json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert "/api/v1/work-orders/{work_order_id}/timeline" in paths
+    assert client.get("/api/v1/docs").status_code == 200
