@@ -28,7 +28,7 @@ def test_r3_1_concurrent_creation_gives_unique_gap_free_numbers():
             start.wait()
             for _ in range(PER_THREAD):
                 make_work_order(agent, product)
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             close_old_connections()
@@ -57,7 +57,7 @@ def test_r3_1_concurrent_retries_with_one_idempotency_key_create_one_work_order(
         try:
             start.wait()
             ids.append(make_work_order(agent, product, idempotency_key="retry-42").pk)
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()

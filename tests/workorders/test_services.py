@@ -10,7 +10,7 @@ from django.utils import timezone
 from aftersales.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from aftersales.workorders import services
 from aftersales.workorders.models import WorkOrderEvent
-from aftersales.workorders.selectors import work_order_get, work_order_list, WorkOrderFilters
+from aftersales.workorders.selectors import WorkOrderFilters, work_order_get, work_order_list
 from aftersales.workorders.states import TRANSITIONS, Action, Status
 from tests.factories import (
     ContactFactory,
@@ -123,7 +123,9 @@ def test_r2_3_each_intake_field_is_validated(agent, field, value, code_field):
 
 
 def test_r2_4_question_answered_on_spot_is_a_closed_consultation(agent):
-    wo = make_work_order(agent, service_type="consultation", answered_on_spot=True, resolution="告知用户遥控器换电池即可")
+    wo = make_work_order(
+        agent, service_type="consultation", answered_on_spot=True, resolution="告知用户遥控器换电池即可"
+    )
     assert wo.status == Status.CLOSED
     assert [e.to_status for e in wo.events.all()] == ["new", "resolved", "closed"]
     with pytest.raises(ValidationFailed) as exc:
@@ -137,11 +139,17 @@ def _drive(actor, tech, wo, action):
         Action.ACKNOWLEDGE: lambda: services.work_order_acknowledge(actor=actor, work_order_id=wo.pk),
         Action.ASSIGN: lambda: services.work_order_assign(actor=actor, work_order_id=wo.pk, assignee_id=tech.pk),
         Action.START: lambda: services.work_order_start(actor=actor, work_order_id=wo.pk, mode="on_site"),
-        Action.WAIT_CUSTOMER: lambda: services.work_order_wait(actor=actor, work_order_id=wo.pk, on="customer", reason="等用户在家"),
-        Action.WAIT_PARTS: lambda: services.work_order_wait(actor=actor, work_order_id=wo.pk, on="parts", reason="等压缩机"),
+        Action.WAIT_CUSTOMER: lambda: services.work_order_wait(
+            actor=actor, work_order_id=wo.pk, on="customer", reason="等用户在家"
+        ),
+        Action.WAIT_PARTS: lambda: services.work_order_wait(
+            actor=actor, work_order_id=wo.pk, on="parts", reason="等压缩机"
+        ),
         Action.RESUME: lambda: services.work_order_resume(actor=actor, work_order_id=wo.pk),
         Action.RESOLVE: lambda: services.work_order_resolve(actor=actor, work_order_id=wo.pk, resolution="更换电容"),
-        Action.CONFIRM: lambda: services.work_order_confirm(actor=actor, work_order_id=wo.pk, note="电话确认，用户张先生"),
+        Action.CONFIRM: lambda: services.work_order_confirm(
+            actor=actor, work_order_id=wo.pk, note="电话确认，用户张先生"
+        ),
         Action.CLOSE: lambda: services.work_order_close(actor=actor, work_order_id=wo.pk, reason="用户电话未接通"),
         Action.REOPEN: lambda: services.work_order_reopen(actor=actor, work_order_id=wo.pk, reason="用户说仍不制冷"),
         Action.ARCHIVE: lambda: services.work_order_archive(actor=actor, work_order_id=wo.pk),

@@ -31,9 +31,7 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("display name"), max_length=64, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
-    region = models.ForeignKey(
-        "core.Region", verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True
-    )
+    region = models.ForeignKey("core.Region", verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True)
     team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.SET_NULL, null=True, blank=True)
     customer = models.ForeignKey(
         "customers.Customer",

@@ -23,11 +23,15 @@ def customer_scope(*, actor: Any) -> QuerySet[Customer]:
     return qs.filter(work_orders__assignee=actor).distinct()
 
 
-def customer_list(*, actor: Any, q: str = "", region_id: int | None = None, category_id: int | None = None) -> QuerySet[Customer]:
+def customer_list(
+    *, actor: Any, q: str = "", region_id: int | None = None, category_id: int | None = None
+) -> QuerySet[Customer]:
     qs = customer_scope(actor=actor)
     if q:
         q = q.strip()
-        qs = qs.filter(Q(name__contains=q) | Q(code__icontains=q) | Q(phone__contains=q) | Q(contacts__phone__contains=q)).distinct()
+        qs = qs.filter(
+            Q(name__contains=q) | Q(code__icontains=q) | Q(phone__contains=q) | Q(contacts__phone__contains=q)
+        ).distinct()
     if region_id:
         qs = qs.filter(region_id=region_id)
     if category_id:

@@ -113,7 +113,14 @@ def customer_update(*, actor: Any, customer: Customer, **changes: Any) -> Custom
 
 
 def contact_create(
-    *, actor: Any, customer: Customer, name: str, phone: str = "", email: str = "", position: str = "", is_primary: bool = False
+    *,
+    actor: Any,
+    customer: Customer,
+    name: str,
+    phone: str = "",
+    email: str = "",
+    position: str = "",
+    is_primary: bool = False,
 ) -> Contact:
     _require(actor, "customers.change_customer")
     errors: dict[str, Any] = {}
@@ -126,7 +133,12 @@ def contact_create(
         if is_primary:
             customer.contacts.update(is_primary=False)
         contact = Contact.objects.create(
-            customer=customer, name=name.strip(), phone=phone.strip(), email=email.strip(), position=position.strip(), is_primary=is_primary
+            customer=customer,
+            name=name.strip(),
+            phone=phone.strip(),
+            email=email.strip(),
+            position=position.strip(),
+            is_primary=is_primary,
         )
         record(actor=actor, action="change", obj=customer, detail={"contact_added": contact.name})
     return contact
@@ -167,7 +179,9 @@ def installed_product_create(
         errors["serial_number"] = _("Enter the serial number.")
     elif len(serial_number) > 64:
         errors["serial_number"] = _("The serial number is longer than 64 characters.")
-    elif model is not None and InstalledProduct.objects.filter(product_model=model, serial_number=serial_number).exists():
+    elif (
+        model is not None and InstalledProduct.objects.filter(product_model=model, serial_number=serial_number).exists()
+    ):
         errors["serial_number"] = _("This serial number is already registered for this model.")
     from django.utils import timezone
 
@@ -178,9 +192,8 @@ def installed_product_create(
         errors["installation_date"] = _("The installation date cannot be before the purchase date.")
     if warranty_end and (installation_date or purchase_date) and warranty_end < (installation_date or purchase_date):  # type: ignore[operator]
         errors["warranty_end"] = _("The warranty cannot end before the product was bought or installed.")
-    if errors:
+    if errors or model is None:
         raise ValidationFailed(errors)
-    assert model is not None
     start = installation_date or purchase_date
     if warranty_end is None and start is not None:
         warranty_end = _add_months(start, model.warranty_months) - dt.timedelta(days=1)

@@ -29,7 +29,12 @@ class WorkOrder(models.Model):
         "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="work_orders"
     )
     contact = models.ForeignKey(
-        "customers.Contact", verbose_name=_("contact"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "customers.Contact",
+        verbose_name=_("contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     installed_product = models.ForeignKey(
         "customers.InstalledProduct",
@@ -42,14 +47,29 @@ class WorkOrder(models.Model):
     # Copied from the installed product at intake: filters stay single-table and the record
     # keeps what was true when the request came in.
     product_model = models.ForeignKey(
-        "catalog.ProductModel", verbose_name=_("product model"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "catalog.ProductModel",
+        verbose_name=_("product model"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     product_line = models.ForeignKey(
-        "catalog.ProductLine", verbose_name=_("product line"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "catalog.ProductLine",
+        verbose_name=_("product line"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     serial_number = models.CharField(_("serial number"), max_length=64, blank=True)
     fault_category = models.ForeignKey(
-        "catalog.FaultCategory", verbose_name=_("fault category"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "catalog.FaultCategory",
+        verbose_name=_("fault category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     received_at = models.DateTimeField(_("received at"))
@@ -149,7 +169,9 @@ class WorkOrderEvent(models.Model):
 
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(_("at"))
     action = models.CharField(_("action"), max_length=20, blank=True)
     from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
@@ -190,7 +212,12 @@ class Communication(models.Model):
         "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="communications"
     )
     work_order = models.ForeignKey(
-        WorkOrder, verbose_name=_("work order"), on_delete=models.PROTECT, null=True, blank=True, related_name="communications"
+        WorkOrder,
+        verbose_name=_("work order"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="communications",
     )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
@@ -198,7 +225,9 @@ class Communication(models.Model):
     counterpart = models.CharField(_("other party"), max_length=128, blank=True)
     reference = models.CharField(_("reference / tracking number"), max_length=64, blank=True)
     summary = models.TextField(_("summary"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

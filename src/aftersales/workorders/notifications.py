@@ -25,7 +25,8 @@ def work_order_assigned(wo: WorkOrder, *, assignee: Any, by: Any) -> None:
         _notify(
             assignee,
             subject=_("New work order %(number)s assigned to you") % {"number": wo.number},
-            body=_("%(number)s (%(priority)s): %(symptom)s") % {"number": wo.number, "priority": wo.priority, "symptom": wo.symptom[:200]},
+            body=_("%(number)s (%(priority)s): %(symptom)s")
+            % {"number": wo.number, "priority": wo.priority, "symptom": wo.symptom[:200]},
             topic=f"workorder:{wo.pk}",
             dedupe=f"wo:{wo.pk}:assigned:{assignee.pk}:{wo.events.count()}",
         )

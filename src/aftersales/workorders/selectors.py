@@ -129,7 +129,9 @@ def work_order_list(
         raise ValidationFailed({"page_size": f"between 1 and {MAX_PAGE_SIZE}"})
     qs = _apply_filters(work_order_scope(actor=actor), filters or WorkOrderFilters())
     qs = qs.select_related("customer", "assignee", "owner", "product_model")
-    return keyset_page(qs, sort_field=sort_field, descending=descending, cursor=cursor, page_size=page_size, count=count)
+    return keyset_page(
+        qs, sort_field=sort_field, descending=descending, cursor=cursor, page_size=page_size, count=count
+    )
 
 
 def work_order_timeline(*, actor: Any, work_order_id: int) -> QuerySet[WorkOrderEvent]:
@@ -138,11 +140,21 @@ def work_order_timeline(*, actor: Any, work_order_id: int) -> QuerySet[WorkOrder
 
 
 def customer_work_orders(*, actor: Any, customer_id: int) -> QuerySet[WorkOrder]:
-    return work_order_scope(actor=actor).filter(customer_id=customer_id).select_related("assignee", "product_model").order_by("-received_at", "-id")
+    return (
+        work_order_scope(actor=actor)
+        .filter(customer_id=customer_id)
+        .select_related("assignee", "product_model")
+        .order_by("-received_at", "-id")
+    )
 
 
 def installed_product_work_orders(*, actor: Any, installed_product_id: int) -> QuerySet[WorkOrder]:
-    return work_order_scope(actor=actor).filter(installed_product_id=installed_product_id).select_related("assignee").order_by("-received_at", "-id")
+    return (
+        work_order_scope(actor=actor)
+        .filter(installed_product_id=installed_product_id)
+        .select_related("assignee")
+        .order_by("-received_at", "-id")
+    )
 
 
 def customer_communications(*, actor: Any, customer_id: int) -> QuerySet[Communication]:

@@ -151,9 +151,8 @@ def work_order_create(
         fault = FaultCategory.objects.filter(pk=fault_category_id).first()
         if fault is None:
             errors["fault_category_id"] = _("Unknown fault category.")
-    if errors:
+    if errors or customer is None or received_at is None:
         raise ValidationFailed(errors)
-    assert customer is not None and received_at is not None
 
     proposed = propose_priority(fault_category=fault, service_type=service_type)
 
@@ -242,7 +241,14 @@ def _event(
 
 
 def _move(
-    wo: WorkOrder, actor: Any, action: str, target: str, *, text: str = "", data: dict[str, Any] | None = None, at: dt.datetime | None = None
+    wo: WorkOrder,
+    actor: Any,
+    action: str,
+    target: str,
+    *,
+    text: str = "",
+    data: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
 ) -> None:
     sources, _default = TRANSITIONS[action]
     if wo.status not in sources:
@@ -254,7 +260,17 @@ def _move(
         )
     source = wo.status
     wo.status = target
-    _event(wo, actor, WorkOrderEvent.Kind.STATUS, action=action, from_status=source, to_status=target, text=text, data=data, at=at)
+    _event(
+        wo,
+        actor,
+        WorkOrderEvent.Kind.STATUS,
+        action=action,
+        from_status=source,
+        to_status=target,
+        text=text,
+        data=data,
+        at=at,
+    )
 
 
 def _locked(actor: Any, work_order_id: int) -> WorkOrder:
@@ -347,7 +363,10 @@ def work_order_start(*, actor: Any, work_order_id: int, mode: str = HandlingMode
 
 def work_order_wait(*, actor: Any, work_order_id: int, on: str, reason: str) -> WorkOrder:
     """Pause handling while waiting on the customer or on parts (R-3.5, R-4.6)."""
-    actions = {"customer": (Action.WAIT_CUSTOMER, Status.WAITING_CUSTOMER), "parts": (Action.WAIT_PARTS, Status.WAITING_PARTS)}
+    actions = {
+        "customer": (Action.WAIT_CUSTOMER, Status.WAITING_CUSTOMER),
+        "parts": (Action.WAIT_PARTS, Status.WAITING_PARTS),
+    }
     if on not in actions:
         raise ValidationFailed({"on": _("Choose what the work order waits on: customer or parts.")})
     reason = _required_reason(reason, "reason", _("Say what the work order is waiting for."))
@@ -376,11 +395,15 @@ def work_order_resolve(*, actor: Any, work_order_id: int, resolution: str, techn
     resolution = _required_reason(resolution, "resolution", _("Describe how the problem was solved."))
     technical_solution = (technical_solution or "").strip()
     if len(technical_solution) > MAX_TEXT:
-        raise ValidationFailed({"technical_solution": _("The text is longer than %(max)d characters.") % {"max": MAX_TEXT}})
+        raise ValidationFailed(
+            {"technical_solution": _("The text is longer than %(max)d characters.") % {"max": MAX_TEXT}}
+        )
     with transaction.atomic():
         wo = _locked(actor, work_order_id)
         _require_handler(actor, wo)
-        _move(wo, actor, Action.RESOLVE, Status.RESOLVED, text=resolution, data={"technical_solution": technical_solution})
+        _move(
+            wo, actor, Action.RESOLVE, Status.RESOLVED, text=resolution, data={"technical_solution": technical_solution}
+        )
         wo.resolution = resolution
         wo.technical_solution = technical_solution
         wo.resolved_at = timezone.now()
@@ -425,9 +448,7 @@ def work_order_close(*, actor: Any, work_order_id: int, reason: str = "") -> Wor
         wo = _locked(actor, work_order_id)
         reason = (reason or "").strip()
         if wo.status == Status.RESOLVED and not reason:
-            raise ValidationFailed(
-                {"reason": _("The customer has not confirmed: give the reason for closing anyway.")}
-            )
+            raise ValidationFailed({"reason": _("The customer has not confirmed: give the reason for closing anyway.")})
         _move(wo, actor, Action.CLOSE, Status.CLOSED, text=reason, data={"confirmed": wo.status == Status.CONFIRMED})
         if wo.confirmed_at is None:
             wo.close_reason = reason
@@ -559,7 +580,8 @@ def available_actions(*, actor: Any, wo: WorkOrder) -> list[str]:
                 result.append(action)
             continue
         allowed = {
-            Action.ACKNOWLEDGE: actor.has_perm("workorders.add_workorder") or actor.has_perm("workorders.handle_workorder"),
+            Action.ACKNOWLEDGE: actor.has_perm("workorders.add_workorder")
+            or actor.has_perm("workorders.handle_workorder"),
             Action.ASSIGN: actor.has_perm("workorders.assign_workorder"),
             Action.START: _may_handle(actor, wo),
             Action.WAIT_CUSTOMER: _may_handle(actor, wo),
@@ -568,7 +590,8 @@ def available_actions(*, actor: Any, wo: WorkOrder) -> list[str]:
             Action.RESOLVE: _may_handle(actor, wo),
             Action.CONFIRM: actor.has_perm("workorders.close_workorder") or _may_handle(actor, wo),
             Action.CLOSE: actor.has_perm("workorders.close_workorder"),
-            Action.REOPEN: actor.has_perm("workorders.close_workorder") or actor.has_perm("workorders.handle_workorder"),
+            Action.REOPEN: actor.has_perm("workorders.close_workorder")
+            or actor.has_perm("workorders.handle_workorder"),
             Action.ARCHIVE: actor.has_perm("workorders.archive_workorder"),
         }[Action(action)]
         if allowed:

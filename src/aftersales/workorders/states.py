@@ -66,7 +66,10 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     Action.WAIT_PARTS: (frozenset({Status.IN_PROGRESS, Status.WAITING_CUSTOMER}), Status.WAITING_PARTS),
     Action.RESUME: (frozenset({Status.WAITING_CUSTOMER, Status.WAITING_PARTS}), Status.IN_PROGRESS),
     # An agent may resolve what they answered themselves without assigning it.
-    Action.RESOLVE: (frozenset({Status.NEW, Status.ACKNOWLEDGED, Status.ASSIGNED, Status.IN_PROGRESS}), Status.RESOLVED),
+    Action.RESOLVE: (
+        frozenset({Status.NEW, Status.ACKNOWLEDGED, Status.ASSIGNED, Status.IN_PROGRESS}),
+        Status.RESOLVED,
+    ),
     Action.CONFIRM: (frozenset({Status.RESOLVED}), Status.CONFIRMED),
     Action.CLOSE: (frozenset({Status.RESOLVED, Status.CONFIRMED}), Status.CLOSED),
     Action.REOPEN: (frozenset({Status.RESOLVED, Status.CONFIRMED, Status.CLOSED}), Status.ASSIGNED),
