@@ -42,7 +42,7 @@ class User(AbstractUser):
         related_name="portal_users",
     )
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
 

@@ -65,4 +65,4 @@ def installed_product_by_serial(*, actor: Any, serial: str) -> QuerySet[Installe
     serial = serial.strip()
     if not serial:
         return installed_product_scope(actor=actor).none()
-    return installed_product_scope(actor=actor).filter(serial_number__istartswith=serial).order_by("serial_number")[:20]  # type: ignore[return-value]
+    return installed_product_scope(actor=actor).filter(serial_number__istartswith=serial).order_by("serial_number")[:20]

@@ -186,7 +186,7 @@ def work_order_create(
                 wo.resolution = resolution
                 wo.resolved_at = wo.closed_at = now
                 _move(wo, actor, Action.RESOLVE, Status.RESOLVED, text=resolution, at=now)
-                _move(wo, actor, Action.CLOSE, Status.CLOSED, text=_("Answered on the spot."), at=now)
+                _move(wo, actor, Action.CLOSE, Status.CLOSED, text=str(_("Answered on the spot.")), at=now)
                 wo.save()
             notifications.work_order_created(wo)
             return wo
@@ -287,7 +287,7 @@ def _locked(actor: Any, work_order_id: int) -> WorkOrder:
 def _may_handle(actor: Any, wo: WorkOrder) -> bool:
     if not actor.has_perm("workorders.handle_workorder"):
         return False
-    return wo.assignee_id == actor.pk or actor.has_perm("workorders.view_all_workorders")
+    return bool(wo.assignee_id == actor.pk or actor.has_perm("workorders.view_all_workorders"))
 
 
 def _require_handler(actor: Any, wo: WorkOrder) -> None:
