@@ -63,19 +63,9 @@ STAFF_ITEMS: list[_Item] = [
     _Item(_("Work orders"), "workorders:list", "list-check", _perm("workorders.view_workorder")),
     _Item(_("New request"), "workorders:intake", "telephone-plus", _perm("workorders.add_workorder")),
     _Item(_("Customers"), "customers:list", "people", _perm("customers.view_customer")),
-    _Item(
-        _("Work calendar"),
-        "sla:calendar",
-        "calendar3",
-        lambda user: _is_staff_user(user) and (user.is_superuser or _has_role(user, "admin", "supervisor")),
-    ),
+    _Item(_("Work calendar"), "sla:calendar", "calendar3", _perm("sla.change_calendarday")),
     _Item(_("Audit log"), "audit:log", "shield-check", _perm("audit.view_accesslog")),
-    _Item(
-        _("Outbox"),
-        "core:outbox",
-        "send",
-        lambda user: _is_staff_user(user) and (user.is_superuser or _has_role(user, "admin")),
-    ),
+    _Item(_("Outbox"), "core:outbox", "send", _perm("core.view_outbox")),
     _Item(_("Notifications"), "core:inbox", "bell", _is_staff_user),
     _Item(
         pgettext_lazy("navigation", "Administration"),
