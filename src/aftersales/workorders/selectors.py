@@ -7,17 +7,19 @@ organisation's, staff with ``view_all_workorders`` all of them. Out of scope is 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from aftersales.core.errors import NotFound, ValidationFailed
-from aftersales.core.pagination import Page, keyset_page
+from aftersales.core.pagination import COUNT_CAP, Page, keyset_page
 from aftersales.workorders.models import Communication, WorkOrder, WorkOrderEvent
 
 SORTS = {"received_at", "number", "priority", "status", "updated_at"}
 MAX_PAGE_SIZE = 100
+NUMBER_RE = re.compile(r"^[A-Za-z]{1,8}-\d{4}-\d{6,12}$")
 
 
 def work_order_scope(*, actor: Any) -> QuerySet[WorkOrder]:
@@ -99,6 +101,9 @@ def _apply_filters(qs: QuerySet[WorkOrder], f: WorkOrderFilters) -> QuerySet[Wor
     if f.received_to is not None:
         qs = qs.filter(received_at__lt=f.received_to)
     q = f.q.strip()
+    if NUMBER_RE.match(q):
+        # A whole work-order number: the unique index answers, no substring scan over all rows.
+        return qs.filter(number=q.upper())
     if q:
         # Chinese has no word boundaries: any substring a user types must match, so this is
         # a substring search over number, customer name, serial number and symptom.
@@ -129,9 +134,18 @@ def work_order_list(
         raise ValidationFailed({"page_size": f"between 1 and {MAX_PAGE_SIZE}"})
     qs = _apply_filters(work_order_scope(actor=actor), filters or WorkOrderFilters())
     qs = qs.select_related("customer", "assignee", "owner", "product_model")
-    return keyset_page(
-        qs, sort_field=sort_field, descending=descending, cursor=cursor, page_size=page_size, count=count
+    page = keyset_page(
+        qs, sort_field=sort_field, descending=descending, cursor=cursor, page_size=page_size, count=False
     )
+    if count and cursor is None and not page.has_next:
+        # The first page holds every match: its length is the count, and a rare search term
+        # does not scan the table a second time to count.
+        page.count = len(page.items)
+    elif count:
+        page.count = qs.order_by()[: COUNT_CAP + 1].count()
+        page.count_capped = page.count > COUNT_CAP
+        page.count = min(page.count, COUNT_CAP)
+    return page
 
 
 def work_order_timeline(*, actor: Any, work_order_id: int) -> QuerySet[WorkOrderEvent]:
