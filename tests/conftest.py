@@ -7,9 +7,11 @@ from django.apps import apps
 
 
 @pytest.fixture(autouse=True)
-def _chinese_first(settings):
-    """Pages and messages default to Simplified Chinese, as for a real user."""
+def _test_settings(settings):
+    """Pages and messages default to Simplified Chinese, as for a real user. Passwords use a
+    fast hasher: every factory user and token log-in would otherwise dominate the run."""
     settings.LANGUAGE_CODE = "zh-hans"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _restore_role_groups(sender, **kwargs):

@@ -44,12 +44,6 @@ class ApiClient:
         return self._call("patch", path, data, **kw)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Every API client logs in for a token; the production hasher would dominate the run."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def agent():
     return UserFactory(role="agent")
