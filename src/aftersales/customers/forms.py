@@ -9,22 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.catalog.models import ProductModel
-from aftersales.core.errors import DomainError
 from aftersales.core.models import Region
 from aftersales.customers.models import Customer, CustomerCategory
-
-# Service argument names → form field names.
-FIELD_ALIASES = {"region_id": "region", "category_id": "category", "product_model_id": "product_model"}
-
-
-def show_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Put a service's field errors on the matching form fields, the rest on the form."""
-    if not error.fields:
-        form.add_error(None, str(error.message))
-        return
-    for name, text in error.fields.items():
-        field = FIELD_ALIASES.get(name, name)
-        form.add_error(field if field in form.fields else None, str(text))
 
 
 class DateInput(forms.DateInput):

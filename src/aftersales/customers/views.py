@@ -29,10 +29,10 @@ from aftersales.customers.forms import (
     CustomerFilterForm,
     CustomerForm,
     InstalledProductForm,
-    show_domain_error,
 )
 from aftersales.customers.masking import may_see_contact_details, shown_address, shown_phone
 from aftersales.customers.models import WarrantyStatus
+from aftersales.web.forms import show_domain_error
 from aftersales.workorders.selectors import customer_communications, customer_work_orders, installed_product_work_orders
 
 if TYPE_CHECKING:

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from aftersales.catalog.models import ServiceType
-from aftersales.core.errors import DomainError
 from aftersales.customers.models import InstalledProduct
 
 # What a customer may ask for themselves, with the names a customer understands.
@@ -22,7 +21,6 @@ PORTAL_SERVICE_TYPES = [
     (ServiceType.COMPLAINT, pgettext_lazy("portal service type", "Complaint")),
     (ServiceType.SUGGESTION, pgettext_lazy("portal service type", "Suggestion or praise")),
 ]
-FIELD_ALIASES = {"installed_product_id": "installed_product"}
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -91,12 +89,3 @@ class ReopenForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-
-def show_domain_error(form: forms.Form, error: DomainError) -> None:
-    if not error.fields:
-        form.add_error(None, str(error.message))
-        return
-    for name, text in error.fields.items():
-        field = FIELD_ALIASES.get(name, name)
-        form.add_error(field if field in form.fields else None, str(text))

@@ -22,7 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from aftersales.audit.services import record
 from aftersales.core.errors import DomainError, NotFound
 from aftersales.portal import selectors
-from aftersales.portal.forms import ReopenForm, RequestForm, show_domain_error
+from aftersales.portal.forms import ReopenForm, RequestForm
+from aftersales.web.forms import show_domain_error
 from aftersales.workorders.models import Channel
 from aftersales.workorders.selectors import work_order_get, work_order_list
 from aftersales.workorders.services import available_actions, work_order_confirm, work_order_create, work_order_reopen

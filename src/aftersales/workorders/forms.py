@@ -8,7 +8,7 @@ only types; the rules (required text, times not in the future, ...) live in the 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -21,14 +21,6 @@ from aftersales.workorders.models import Channel, Communication
 from aftersales.workorders.states import HandlingMode, Status
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-
-
-def apply_errors(form: forms.Form, fields: Mapping[str, Any], message: Any = None) -> None:
-    """Put a service's field errors on the matching form fields; others become form errors."""
-    for name, text in fields.items():
-        form.add_error(name if name in form.fields else None, str(text))
-    if not fields and message:
-        form.add_error(None, str(message))
 
 
 def local_now_input() -> str:

@@ -32,6 +32,7 @@ from aftersales.core import errors
 from aftersales.core.errors import DomainError, ValidationFailed
 from aftersales.customers import selectors as customer_selectors
 from aftersales.customers import services as customer_services
+from aftersales.web.forms import show_domain_error
 from aftersales.workorders import selectors, services
 from aftersales.workorders.forms import (
     AssignForm,
@@ -47,7 +48,6 @@ from aftersales.workorders.forms import (
     ReasonForm,
     ResolveForm,
     StartForm,
-    apply_errors,
     local_now_input,
 )
 from aftersales.workorders.models import WorkOrder
@@ -357,7 +357,7 @@ def work_order_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
         try:
             spec.run(user, wo.pk, form.cleaned_data)
         except ValidationFailed as exc:
-            apply_errors(form, exc.fields, exc.message)
+            show_domain_error(form, exc)
         except (errors.NotFound, errors.PermissionDenied):
             raise
         except DomainError as exc:  # e.g. the status moved on meanwhile (409), read-only
@@ -394,7 +394,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                     actor=user, **form.service_kwargs(), idempotency_key=request.POST.get("idempotency_key") or None
                 )
             except ValidationFailed as exc:
-                apply_errors(form, exc.fields, exc.message)
+                show_domain_error(form, exc)
             except DomainError as exc:
                 if exc.status == 403:
                     raise
@@ -474,7 +474,7 @@ def intake_customer_create(request: HttpRequest) -> HttpResponse:
         try:
             customer = customer_services.customer_create(actor=user, **form.cleaned_data)
         except ValidationFailed as exc:
-            apply_errors(form, exc.fields, exc.message)
+            show_domain_error(form, exc)
         else:
             response = render(request, "workorders/intake.html#picked", _picked(user, customer.pk, None))
             response["HX-Trigger"] = "customer-created"
