@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 — Chinese text uses full-width punctuation on purpose
 """Demo data for ``manage.py demo_seed``: a fictional Chinese manufacturer (澜泉电器) with three
 product lines, customers across China's regions, their installed products, and three months
 of work orders in every status.
