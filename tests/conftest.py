@@ -25,6 +25,15 @@ def _restore_role_groups(sender, **kwargs):
             create_permissions(app_config, verbosity=0)
         roles = importlib.import_module("aftersales.accounts.migrations.0003_create_role_groups")
         roles.grant_role_permissions(apps)
+    if sender.name == "aftersales.sla":
+        # The default calendar and the default SLA policies, by their own migrations.
+        for name, func in [
+            ("0002_default_calendar", "create_default"),
+            ("0004_default_policies", "create_defaults"),
+            ("0005_grant_sla_permissions", "grant_permissions"),
+        ]:
+            module = importlib.import_module(f"aftersales.sla.migrations.{name}")
+            getattr(module, func)(*((apps,) if func == "grant_permissions" else (apps, None)))
 
 
 def pytest_configure(config):

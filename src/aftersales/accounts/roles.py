@@ -32,6 +32,14 @@ STAFF_READ = [
     "catalog.view_productmodel",
     "workorders.view_workorder",
 ]
+# SLA compliance and the working-calendar page (granted by sla migration 0005).
+SLA_ADMIN = [
+    "sla.view_compliance",
+    "sla.change_calendarday",
+    "sla.add_calendarday",
+    "sla.delete_calendarday",
+    "sla.change_workingperiod",
+]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ADMIN: [
         *STAFF_READ,
@@ -50,6 +58,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "audit.export_records",
         "core.view_outbox",
         "core.retry_outbox",
+        *SLA_ADMIN,
     ],
     Role.AGENT: [
         *STAFF_READ,
@@ -109,8 +118,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "audit.export_records",
         "core.view_outbox",
         "core.retry_outbox",
+        *SLA_ADMIN,
     ],
-    Role.EXECUTIVE: [*STAFF_READ, "workorders.view_all_workorders", "audit.view_accesslog"],
+    Role.EXECUTIVE: [*STAFF_READ, "workorders.view_all_workorders", "audit.view_accesslog", "sla.view_compliance"],
     Role.QUALITY: [*STAFF_READ, "workorders.view_all_workorders"],
     # A customer reaches only their own organisation's records, through the portal.
     Role.CUSTOMER: ["workorders.submit_request", "workorders.confirm_own_workorder"],

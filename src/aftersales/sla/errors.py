@@ -42,3 +42,9 @@ class CalendarError(DomainError):
         fields: Mapping[str, str | Promise] | None = None,
     ) -> None:
         super().__init__(code, message, fields)
+
+
+class SlaErrorCode(StrEnum):
+    NO_POLICY = "no_sla_policy"
+    TARGET_NOT_OPEN = "sla_target_not_open"
+    EXTENSION_NOT_LATER = "sla_extension_not_later"

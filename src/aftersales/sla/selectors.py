@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
@@ -141,3 +142,63 @@ def calendar_exceptions(*, calendar: Calendar, year: int) -> list[DayRow]:
         chosen = admin.get(day) or official[day]
         out.append(DayRow(day, chosen.is_working, official.get(day), admin.get(day)))
     return out
+
+
+# ---- SLA preview (R-2.5, R-4.9) -----------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class PreviewTarget:
+    """One promised time: ``name`` is the target kind, ``due_at`` in the local time zone."""
+
+    name: str
+    due_at: dt.datetime
+    clock: str
+    duration_seconds: int
+
+
+def sla_preview(
+    *,
+    priority: str,
+    received_at: dt.datetime | None,
+    service_type: str = "",
+    customer_category: str = "",
+    product_line: str = "",
+    customer_category_id: int | None = None,
+    product_line_id: int | None = None,
+) -> list[PreviewTarget]:
+    """The first response, response and resolution times a request would get (the same policy
+    and clocks as intake). Categories and product lines by code (API) or id (intake page)."""
+    from aftersales.catalog.models import Priority, ProductLine, ServiceType
+    from aftersales.core.errors import ValidationFailed
+    from aftersales.customers.models import CustomerCategory
+    from aftersales.sla import policies
+
+    errors: dict[str, Any] = {}
+    if priority not in Priority.values:
+        errors["priority"] = _("Choose P1, P2 or P3.")
+    if received_at is None:
+        errors["received_at"] = _("Give the time the request was received.")
+    elif timezone.is_naive(received_at):
+        errors["received_at"] = _("Give the time with its time zone.")
+    if service_type and service_type not in ServiceType.values:
+        errors["service_type"] = _("Choose one of the service types.")
+    if customer_category:
+        customer_category_id = (
+            CustomerCategory.objects.filter(code=customer_category).values_list("pk", flat=True).first()
+        )
+        if customer_category_id is None:
+            errors["customer_category"] = _("Unknown customer category.")
+    if product_line:
+        product_line_id = ProductLine.objects.filter(code=product_line).values_list("pk", flat=True).first()
+        if product_line_id is None:
+            errors["product_line"] = _("Unknown product line.")
+    if errors or received_at is None:
+        raise ValidationFailed(errors)
+    policy = policies.policy_for(
+        priority=priority,
+        customer_category_id=customer_category_id,
+        product_line_id=product_line_id,
+        service_type=service_type,
+    )
+    tz = timezone.get_default_timezone()
+    planned = policies.plan_intake(policy=policy, received_at=received_at, kinds=policies.PREVIEW_KINDS)
+    return [PreviewTarget(p.kind, p.due_at.astimezone(tz), p.clock, p.duration) for p in planned]

@@ -114,6 +114,12 @@ class WorkOrder(models.Model):
     close_reason = models.TextField(_("reason for closing without confirmation"), blank=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
 
+    # SLA, kept by aftersales.sla.targets inside the same transactions: the earliest due
+    # time of the open, running targets (empty when none), and when the request joins the queue
+    # received time in working hours or P1, else the start of the next working period).
+    next_due_at = models.DateTimeField(_("next due"), null=True, blank=True)
+    queue_at = models.DateTimeField(_("queue time"), null=True, blank=True)
+
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -139,6 +145,8 @@ class WorkOrder(models.Model):
             models.Index(fields=["owner", "received_at", "id"], name="wo_owner_received_idx"),
             models.Index(fields=["priority", "received_at", "id"], name="wo_priority_received_idx"),
             models.Index(fields=["serial_number"], name="wo_serial_idx"),
+            models.Index(fields=["next_due_at", "id"], name="wo_next_due_idx"),
+            models.Index(fields=["queue_at", "id"], name="wo_queue_idx"),
         ]
 
     def __str__(self) -> str:

@@ -20,6 +20,7 @@ from aftersales.core.errors import DomainError, NotFound, PermissionDenied, Vali
 from aftersales.core.idempotency import run_once
 from aftersales.core.numbering import next_number
 from aftersales.customers.models import Contact, Customer, InstalledProduct
+from aftersales.sla import targets as sla_targets  # SLA hooks (R-4): see sla/targets.py
 from aftersales.workorders import notifications
 from aftersales.workorders.errors import WorkOrderErrorCode
 from aftersales.workorders.models import Channel, Communication, WorkOrder, WorkOrderEvent
@@ -188,6 +189,7 @@ def work_order_create(
                 _move(wo, actor, Action.RESOLVE, Status.RESOLVED, text=resolution, at=now)
                 _move(wo, actor, Action.CLOSE, Status.CLOSED, text=str(_("Answered on the spot.")), at=now)
                 wo.save()
+            sla_targets.on_created(wo, at=now)  # SLA
             notifications.work_order_created(wo)
             return wo
 
@@ -314,6 +316,7 @@ def work_order_acknowledge(*, actor: Any, work_order_id: int, note: str = "") ->
         if wo.owner_id is None:
             wo.owner = actor
         wo.save()
+        sla_targets.on_acknowledged(wo)  # SLA
         record(actor=actor, action="change", obj=wo, detail={"action": Action.ACKNOWLEDGE})
     return wo
 
@@ -343,6 +346,7 @@ def work_order_assign(*, actor: Any, work_order_id: int, assignee_id: int, note:
         if wo.owner_id is None:
             wo.owner = actor
         wo.save()
+        sla_targets.on_assigned(wo)  # SLA
         record(actor=actor, action="change", obj=wo, detail={"action": Action.ASSIGN, "assignee": assignee.pk})
         notifications.work_order_assigned(wo, assignee=assignee, by=actor)
     return wo
@@ -357,6 +361,7 @@ def work_order_start(*, actor: Any, work_order_id: int, mode: str = HandlingMode
         _move(wo, actor, Action.START, Status.IN_PROGRESS, text=note.strip(), data={"mode": mode})
         wo.handling_mode = mode
         wo.save()
+        sla_targets.on_started(wo)  # SLA
         record(actor=actor, action="change", obj=wo, detail={"action": Action.START})
     return wo
 
@@ -376,6 +381,7 @@ def work_order_wait(*, actor: Any, work_order_id: int, on: str, reason: str) -> 
         _require_handler(actor, wo)
         _move(wo, actor, action, target, text=reason)
         wo.save()
+        sla_targets.on_status_changed(wo)  # SLA: pause (R-4.6)
         record(actor=actor, action="change", obj=wo, detail={"action": action})
     return wo
 
@@ -386,6 +392,7 @@ def work_order_resume(*, actor: Any, work_order_id: int, note: str = "") -> Work
         _require_handler(actor, wo)
         _move(wo, actor, Action.RESUME, Status.IN_PROGRESS, text=note.strip())
         wo.save()
+        sla_targets.on_status_changed(wo)  # SLA: resume (R-4.6)
         record(actor=actor, action="change", obj=wo, detail={"action": Action.RESUME})
     return wo
 
@@ -408,6 +415,7 @@ def work_order_resolve(*, actor: Any, work_order_id: int, resolution: str, techn
         wo.technical_solution = technical_solution
         wo.resolved_at = timezone.now()
         wo.save()
+        sla_targets.on_resolved(wo, at=wo.resolved_at)  # SLA
         record(actor=actor, action="change", obj=wo, detail={"action": Action.RESOLVE})
         notifications.work_order_resolved(wo)
     return wo
@@ -474,6 +482,7 @@ def work_order_reopen(*, actor: Any, work_order_id: int, reason: str) -> WorkOrd
         wo.resolved_at = wo.confirmed_at = wo.closed_at = None
         wo.close_reason = ""
         wo.save()
+        sla_targets.on_reopened(wo)  # SLA
         record(actor=actor, action="change", obj=wo, detail={"action": Action.REOPEN})
         if wo.assignee is not None:
             notifications.work_order_reopened(wo)
@@ -493,6 +502,30 @@ def work_order_archive(*, actor: Any, work_order_id: int) -> WorkOrder:
     return wo
 
 
+def work_order_set_priority(*, actor: Any, work_order_id: int, priority: str, reason: str) -> WorkOrder:
+    """R-3.3: the agent changes the priority; the SLA targets are computed again (R-4.2)."""
+    if not (actor.has_perm("workorders.assign_workorder") or actor.has_perm("workorders.add_workorder")):
+        raise PermissionDenied()
+    if priority not in Priority.values:
+        raise ValidationFailed({"priority": _("Choose P1, P2 or P3.")})
+    reason = _required_reason(reason, "reason", _("Say why the priority changes."))
+    with transaction.atomic():
+        wo = _locked(actor, work_order_id)
+        if not wo.is_open:
+            raise DomainError(
+                WorkOrderErrorCode.ILLEGAL_TRANSITION, _("Only an open work order can be re-prioritised."), status=409
+            )
+        if wo.priority == priority:
+            raise ValidationFailed({"priority": _("The work order already has this priority.")})
+        previous = wo.priority
+        wo.priority = priority
+        wo.save()
+        _event(wo, actor, WorkOrderEvent.Kind.CHANGE, text=reason, data={"priority": priority, "previous": previous})
+        sla_targets.on_priority_changed(wo)  # SLA: recompute the targets
+        record(actor=actor, action="change", obj=wo, detail={"priority": priority, "previous": previous})
+    return wo
+
+
 def work_order_add_note(*, actor: Any, work_order_id: int, text: str) -> WorkOrderEvent:
     """A progress note on the timeline (R-3.6)."""
     text = _required_reason(text, "text", _("Write the note."))
@@ -502,6 +535,7 @@ def work_order_add_note(*, actor: Any, work_order_id: int, text: str) -> WorkOrd
             raise PermissionDenied()
         event = _event(wo, actor, WorkOrderEvent.Kind.NOTE, text=text)
         WorkOrder.objects.filter(pk=wo.pk).update(updated_at=timezone.now())
+        sla_targets.on_progress(wo, actor=actor, at=event.at)  # SLA: progress (R-3.6)
         record(actor=actor, action="change", obj=wo, detail={"note": event.pk})
     return event
 
@@ -562,6 +596,8 @@ def communication_record(
         )
         if wo is not None:
             _event(wo, actor, WorkOrderEvent.Kind.COMMUNICATION, text=summary, communication=comm, at=at)
+            outbound = direction == Communication.Direction.OUTBOUND
+            sla_targets.on_progress(wo, actor=actor, at=at, outbound=outbound)  # SLA
         record(actor=actor, action="create", obj=comm)
     return comm
 
