@@ -8,7 +8,17 @@ from django.forms import BaseModelFormSet, ModelForm
 from django.http import HttpRequest
 
 from aftersales.sla.clocks import calendar_cache_clear
-from aftersales.sla.models import Calendar, CalendarDay, CalendarYear, WorkingPeriod
+from aftersales.sla.models import (
+    Calendar,
+    CalendarDay,
+    CalendarYear,
+    SlaBreach,
+    SlaExtension,
+    SlaPolicy,
+    SlaTargetRule,
+    WorkingPeriod,
+    WorkOrderTarget,
+)
 
 
 class _ClearsCalendarCache(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -68,3 +78,61 @@ class CalendarDayAdmin(_ClearsCalendarCache):
 class CalendarYearAdmin(_ClearsCalendarCache):
     list_display = ["year", "package_version", "confirmed_by", "updated_at"]
     readonly_fields = ["updated_at"]
+
+
+# ---- SLA policies (R-4.9: business knobs are data an administrator edits) ---------------------
+class SlaTargetRuleInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = SlaTargetRule
+    extra = 0
+    fields = ["kind", "applies_when", "clock", "duration_seconds", "duration_days"]
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = [
+        "name",
+        "priority",
+        "customer_category",
+        "product_line",
+        "service_type",
+        "warn_at_percent",
+        "pause_waiting_customer",
+        "pause_waiting_parts",
+        "is_active",
+    ]
+    list_filter = ["priority", "is_active"]
+    inlines = [SlaTargetRuleInline]
+    readonly_fields = ["updated_at"]
+
+
+class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Targets, breaches and extensions are written by the services only (with timeline and audit)."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(WorkOrderTarget)
+class WorkOrderTargetAdmin(_ReadOnly):
+    list_display = ["work_order", "kind", "clock", "due_at", "met_at", "breached", "extended", "paused_at"]
+    list_filter = ["kind", "breached", "extended"]
+    list_select_related = ["work_order"]
+    raw_id_fields = ["work_order"]
+
+
+@admin.register(SlaBreach)
+class SlaBreachAdmin(_ReadOnly):
+    list_display = ["work_order", "kind", "due_at", "met_at", "overdue_seconds", "assignee", "team"]
+    list_filter = ["kind"]
+    list_select_related = ["work_order", "assignee", "team"]
+
+
+@admin.register(SlaExtension)
+class SlaExtensionAdmin(_ReadOnly):
+    list_display = ["target", "old_due_at", "new_due_at", "agreed_with", "agreed_at", "channel", "recorded_by"]

@@ -9,12 +9,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from aftersales.core.errors import NotFound
 from aftersales.sla.errors import CalendarError, CalendarErrorCode
-from aftersales.sla.models import Calendar, CalendarDay, CalendarYear, DaySource, WorkingPeriod
+from aftersales.sla.models import (
+    Calendar,
+    CalendarDay,
+    CalendarYear,
+    DaySource,
+    TargetKind,
+    WorkingPeriod,
+    WorkOrderTarget,
+)
 from aftersales.sla.official import holiday_label, known_years
 
 # From this day of December on, next year's missing calendar is flagged too: deadlines set in the
@@ -154,6 +164,10 @@ class PreviewTarget:
     clock: str
     duration_seconds: int
 
+    @property
+    def label(self) -> str:
+        return str(TargetKind(self.name).label)
+
 
 def sla_preview(
     *,
@@ -202,3 +216,236 @@ def sla_preview(
     tz = timezone.get_default_timezone()
     planned = policies.plan_intake(policy=policy, received_at=received_at, kinds=policies.PREVIEW_KINDS)
     return [PreviewTarget(p.kind, p.due_at.astimezone(tz), p.clock, p.duration) for p in planned]
+
+
+# ---- target states for the work-order pages (R-4.7) ---------------------------------------
+class TargetState:
+    ON_TIME = "on_time"
+    AT_RISK = "at_risk"
+    BREACHED = "breached"
+    MET = "met"
+    MET_LATE = "met_late"
+    PAUSED = "paused"
+
+
+STATE_LABELS = {
+    TargetState.ON_TIME: _lazy("On time"),
+    TargetState.AT_RISK: _lazy("At risk"),
+    TargetState.BREACHED: _lazy("Breached"),
+    TargetState.MET: _lazy("Met"),
+    TargetState.MET_LATE: _lazy("Met late"),
+    TargetState.PAUSED: _lazy("Paused"),
+}
+# Bootstrap colours of the state badges.
+STATE_CSS = {
+    TargetState.ON_TIME: "text-bg-success",
+    TargetState.AT_RISK: "text-bg-warning",
+    TargetState.BREACHED: "text-bg-danger",
+    TargetState.MET: "text-bg-secondary",
+    TargetState.MET_LATE: "text-bg-dark",
+    TargetState.PAUSED: "text-bg-info",
+}
+
+
+def span_text(seconds: float) -> str:
+    """A length of time in words ("2 h 10 min" / "2小时10分钟"), to the minute."""
+    minutes = int(abs(seconds) // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+    if hours:
+        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+    return _("%(minutes)d min") % {"minutes": minutes}
+
+
+@dataclass(frozen=True, slots=True)
+class TargetView:
+    """One target as the pages show it."""
+
+    target: WorkOrderTarget
+    state: str
+    seconds_left: float  # negative: overdue by; for met targets, the margin at the time met
+
+    @property
+    def label(self) -> str:
+        return str(TargetKind(self.target.kind).label)
+
+    @property
+    def state_label(self) -> str:
+        return str(STATE_LABELS[self.state])
+
+    @property
+    def css(self) -> str:
+        return STATE_CSS[self.state]
+
+    @property
+    def time_text(self) -> str:
+        """ "3 h 5 min left" / "overdue by 20 min" / "met 5 min early" — in the active language."""
+        span = span_text(self.seconds_left)
+        if self.state == TargetState.PAUSED:
+            return _("paused, %(span)s left") % {"span": span}
+        if self.state in (TargetState.MET, TargetState.MET_LATE):
+            if self.seconds_left >= 0:
+                return _("met %(span)s early") % {"span": span}
+            return _("met %(span)s late") % {"span": span}
+        if self.seconds_left >= 0:
+            return _("%(span)s left") % {"span": span}
+        return _("overdue by %(span)s") % {"span": span}
+
+
+def target_view(target: WorkOrderTarget, now: dt.datetime) -> TargetView:
+    if target.met_at is not None:
+        left = (target.due_at - target.met_at).total_seconds()
+        return TargetView(target, TargetState.MET_LATE if target.breached else TargetState.MET, left)
+    if target.paused_at is not None:
+        return TargetView(target, TargetState.PAUSED, (target.due_at - target.paused_at).total_seconds())
+    left = (target.due_at - now).total_seconds()
+    if left <= 0:
+        return TargetView(target, TargetState.BREACHED, left)
+    if now >= target.warn_at:
+        return TargetView(target, TargetState.AT_RISK, left)
+    return TargetView(target, TargetState.ON_TIME, left)
+
+
+def _visible_targets(actor: Any) -> QuerySet[WorkOrderTarget]:
+    from aftersales.workorders.selectors import work_order_scope
+
+    # Targets that stopped applying (a reassignment restarted the contact target, the resolution
+    # ended progress updates) are not shown, unless they were missed.
+    return WorkOrderTarget.objects.filter(work_order__in=work_order_scope(actor=actor)).exclude(
+        cancelled_at__isnull=False, breached=False
+    )
+
+
+def work_order_targets(*, actor: Any, work_order: Any, now: dt.datetime | None = None) -> list[TargetView]:
+    """Every target of one work order the actor may see, by due time (one query)."""
+    now = now or timezone.now()
+    rows = _visible_targets(actor).filter(work_order_id=work_order.pk).order_by("due_at", "id")
+    return [target_view(row, now) for row in rows]
+
+
+def work_order_targets_many(
+    *, actor: Any, work_orders: Iterable[Any], now: dt.datetime | None = None
+) -> dict[int, list[TargetView]]:
+    """The open targets of each listed work order (work order id → views, by due time), one query."""
+    now = now or timezone.now()
+    ids = [wo.pk for wo in work_orders]
+    result: dict[int, list[TargetView]] = {pk: [] for pk in ids}
+    rows = (
+        _visible_targets(actor)
+        .filter(work_order_id__in=ids, met_at__isnull=True, cancelled_at__isnull=True)
+        .order_by("due_at", "id")
+    )
+    for row in rows:
+        result[row.work_order_id].append(target_view(row, now))
+    return result
+
+
+# ---- compliance (R-4.7, R-10.3, R-12.1) -------------------------------------------------------
+COMPLIANCE_PERMISSION = "sla.view_compliance"
+COMPLIANCE_DIMENSIONS = {
+    "priority": ("work_order__priority", None),
+    "team": ("work_order__assignee__team_id", "work_order__assignee__team__name"),
+    "assignee": ("work_order__assignee_id", "work_order__assignee__display_name"),
+    "kind": ("kind", None),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ComplianceRow:
+    month: dt.date
+    key: str
+    label: str
+    met: int
+    breached: int
+
+    @property
+    def met_rate(self) -> float | None:
+        """Share of the decided targets that were met in time, 0-100; None when none was decided."""
+        total = self.met + self.breached
+        return round(100 * self.met / total, 1) if total else None
+
+
+def sla_compliance(*, actor: Any, month_from: dt.date, month_to: dt.date, by: str = "priority") -> list[ComplianceRow]:
+    """Targets met in time and breached per month (of the due time, Asia/Shanghai) and ``by``
+    (priority, team, assignee or target kind), counted by the database. Open targets that are
+    not yet due are not counted; team and assignee are the work order's current ones."""
+    from aftersales.core.errors import PermissionDenied, ValidationFailed
+
+    if not actor.has_perm(COMPLIANCE_PERMISSION):
+        raise PermissionDenied()
+    if by not in COMPLIANCE_DIMENSIONS:
+        raise ValidationFailed({"by": _("Choose priority, team, assignee or kind.")})
+    first, last = month_from.replace(day=1), month_to.replace(day=1)
+    if last < first:
+        raise ValidationFailed({"month_to": _("The last month cannot be before the first.")})
+    if (last.year - first.year) * 12 + last.month - first.month >= 36:
+        raise ValidationFailed({"month_to": _("At most 36 months at a time.")})
+    tz = timezone.get_default_timezone()
+    start = dt.datetime.combine(first, dt.time(), tzinfo=tz)
+    end_month = dt.date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    end = dt.datetime.combine(end_month, dt.time(), tzinfo=tz)
+    key_field, label_field = COMPLIANCE_DIMENSIONS[by]
+    fields = [key_field] + ([label_field] if label_field else [])
+    rows = (
+        WorkOrderTarget.objects.filter(due_at__gte=start, due_at__lt=end)
+        .filter(Q(met_at__isnull=False) | Q(breached=True))
+        .annotate(month=TruncMonth("due_at", tzinfo=tz))
+        .values("month", *fields)
+        .annotate(
+            met=Count("id", filter=Q(met_at__isnull=False, breached=False)),
+            missed=Count("id", filter=Q(breached=True)),
+        )
+        .order_by("month", key_field)
+    )
+    result = []
+    for row in rows:
+        key = row[key_field]
+        label = row[label_field] if label_field else key
+        if by == "kind":
+            label = TargetKind(key).label
+        month = row["month"]
+        month = month.date() if isinstance(month, dt.datetime) else month
+        result.append(
+            ComplianceRow(
+                month=month,
+                key="" if key is None else str(key),
+                label=str(label) if label not in (None, "") else _("(none)"),
+                met=row["met"],
+                breached=row["missed"],
+            )
+        )
+    return result
+
+
+def sla_preview_for_intake(
+    *,
+    actor: Any,
+    priority: str,
+    received_at: dt.datetime | None = None,
+    service_type: str = "",
+    customer_id: int | None = None,
+    installed_product_id: int | None = None,
+) -> dict[str, PreviewTarget]:
+    """The intake page's promise (R-2.5): the preview for the chosen customer (category) and
+    installed product (product line), resolved through the actor's scope; received now by default."""
+    from aftersales.core.errors import PermissionDenied
+    from aftersales.customers.selectors import customer_get, installed_product_get
+
+    if not actor.has_perm("workorders.add_workorder"):
+        raise PermissionDenied()
+    category_id = line_id = None
+    if customer_id is not None:
+        category_id = customer_get(actor=actor, customer_id=customer_id).category_id
+    if installed_product_id is not None:
+        product = installed_product_get(actor=actor, installed_product_id=installed_product_id)
+        line_id = product.product_model.product_line_id
+    targets = sla_preview(
+        priority=priority,
+        received_at=received_at or timezone.now(),
+        service_type=service_type,
+        customer_category_id=category_id,
+        product_line_id=line_id,
+    )
+    return {t.name: t for t in targets}

@@ -15,10 +15,19 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.audit.models import AccessLog
 from aftersales.audit.services import record
-from aftersales.core.errors import NotFound, PermissionDenied
+from aftersales.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from aftersales.sla import notifications, targets
 from aftersales.sla.clocks import calendar_cache_clear
-from aftersales.sla.errors import CalendarError, CalendarErrorCode
-from aftersales.sla.models import Calendar, CalendarDay, CalendarYear, DaySource, WorkingPeriod
+from aftersales.sla.errors import CalendarError, CalendarErrorCode, SlaErrorCode
+from aftersales.sla.models import (
+    Calendar,
+    CalendarDay,
+    CalendarYear,
+    DaySource,
+    SlaExtension,
+    WorkingPeriod,
+    WorkOrderTarget,
+)
 from aftersales.sla.official import PACKAGE_VERSION, known_years, official_days
 from aftersales.sla.timeline import MAX_YEAR, MIN_YEAR
 
@@ -245,3 +254,182 @@ def working_period_delete(*, actor: Any, period: WorkingPeriod) -> None:
         record(actor=actor, action=AccessLog.Action.CHANGE, obj=period, detail={"deleted": str(period)})
         period.delete()
     _changed()
+
+
+# ---- SLA targets: extensions (R-3.6) and the watcher (R-4.7) ---------------------------------
+EXTEND_MAX_TEXT = 2000
+# How many targets one scan handles per kind; the rest wait for the next run a minute later.
+SCAN_BATCH = 500
+SUPERVISOR_GROUP = "supervisor"
+
+
+def target_extend(
+    *,
+    actor: Any,
+    target_id: int,
+    new_due_at: dt.datetime | None,
+    agreed_with: str,
+    agreed_at: dt.datetime | None,
+    channel: str,
+    note: str = "",
+) -> SlaExtension:
+    """R-3.6: record a new promised time agreed with the customer (who, when, how). It replaces the
+    target's working due time; the original due time stays on the target for reports."""
+    from django.utils import timezone
+
+    from aftersales.workorders.models import WorkOrder, WorkOrderEvent
+    from aftersales.workorders.selectors import work_order_scope
+
+    if not actor.has_perm("workorders.handle_workorder"):
+        raise PermissionDenied()
+    now = timezone.now()
+    errors: dict[str, Any] = {}
+    if new_due_at is None:
+        errors["new_due_at"] = _("Give the new promised time.")
+    elif timezone.is_naive(new_due_at):
+        errors["new_due_at"] = _("Give the time with its time zone.")
+    elif new_due_at <= now:
+        errors["new_due_at"] = _("The new promised time must be in the future.")
+    agreed_with = (agreed_with or "").strip()
+    if not agreed_with:
+        errors["agreed_with"] = _("Say with whom at the customer the new time was agreed.")
+    elif len(agreed_with) > 128:
+        errors["agreed_with"] = _("At most 128 characters.")
+    if agreed_at is None:
+        errors["agreed_at"] = _("Give the time the new time was agreed.")
+    elif timezone.is_naive(agreed_at):
+        errors["agreed_at"] = _("Give the time with its time zone.")
+    elif agreed_at > now + dt.timedelta(minutes=1):
+        errors["agreed_at"] = _("The agreement cannot be in the future.")
+    if channel not in SlaExtension.How.values:
+        errors["channel"] = _("Choose how the new time was agreed.")
+    note = (note or "").strip()
+    if len(note) > EXTEND_MAX_TEXT:
+        errors["note"] = _("At most %(max)d characters.") % {"max": EXTEND_MAX_TEXT}
+    if errors or new_due_at is None or agreed_at is None:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        target = WorkOrderTarget.objects.filter(pk=target_id, work_order__in=work_order_scope(actor=actor)).first()
+        if target is None:
+            raise NotFound()
+        wo = WorkOrder.objects.select_for_update().get(pk=target.work_order_id)  # work order before target
+        target.refresh_from_db()
+        if not (wo.assignee_id == actor.pk or actor.has_perm("workorders.view_all_workorders")):
+            raise PermissionDenied(_("Only the assigned handler or a supervisor can do this."))
+        if not target.is_open:
+            raise DomainError(
+                SlaErrorCode.TARGET_NOT_OPEN, _("This target is already met or no longer applies."), status=409
+            )
+        if new_due_at <= target.due_at:
+            raise DomainError(
+                SlaErrorCode.EXTENSION_NOT_LATER,
+                _("An extension must be later than the current due time."),
+                {"new_due_at": _("Later than the current due time.")},
+                status=422,
+            )
+        extension = SlaExtension.objects.create(
+            target=target,
+            old_due_at=target.due_at,
+            new_due_at=new_due_at,
+            agreed_with=agreed_with,
+            agreed_at=agreed_at,
+            channel=channel,
+            note=note,
+            recorded_by=actor,
+        )
+        targets.extend(target, new_due_at=new_due_at)
+        targets.refresh_next_due(wo)
+        WorkOrderEvent.objects.create(
+            work_order=wo,
+            kind=WorkOrderEvent.Kind.CHANGE,
+            actor=actor,
+            at=now,
+            action="sla_extend",
+            text=note,
+            data={
+                "sla_target": target.kind,
+                "old_due_at": extension.old_due_at.isoformat(),
+                "new_due_at": new_due_at.isoformat(),
+                "agreed_with": agreed_with,
+                "agreed_at": agreed_at.isoformat(),
+                "channel": channel,
+            },
+        )
+        record(actor=actor, action=AccessLog.Action.CHANGE, obj=extension, detail={"target": target.pk})
+    return extension
+
+
+def sla_scan(*, now: dt.datetime | None = None, batch_size: int = SCAN_BATCH) -> dict[str, int]:
+    """The periodic watcher (R-4.7): warn the handler of open targets past their warning time and
+    escalate open targets past their due time to the supervisors, recording each breach.
+
+    Finds both by indexed queries on the stored times (partial indexes on open rows). Exactly once
+    per target, also across restarts and concurrent runs: each target is claimed by a conditional
+    UPDATE (``warned_at``/``escalated_at`` IS NULL → now) in the same transaction as its outbox
+    rows, which also carry dedupe keys ``sla:<target id>:warn`` / ``sla:<target id>:breach:<user>``.
+    Safe to run twice. Must not run inside a caller's transaction (each batch commits on its own).
+    """
+    from django.utils import timezone
+
+    if transaction.get_connection().in_atomic_block:
+        raise RuntimeError("sla_scan() must not run inside a transaction")
+    now = now or timezone.now()
+    return {"warned": _scan(now, "warn", batch_size), "escalated": _scan(now, "breach", batch_size)}
+
+
+def _scan(now: dt.datetime, what: str, batch_size: int) -> int:
+    stamp, due = ("warned_at", "warn_at") if what == "warn" else ("escalated_at", "due_at")
+    open_rows = {"met_at__isnull": True, "cancelled_at__isnull": True, f"{stamp}__isnull": True}
+    ids = list(
+        WorkOrderTarget.objects.filter(**open_rows, **{f"{due}__lte": now}, paused_at__isnull=True)
+        .order_by(due)
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    if not ids:
+        return 0
+    done = 0
+    supervisors = _supervisors() if what == "breach" else []
+    with transaction.atomic():
+        rows = WorkOrderTarget.objects.filter(pk__in=ids).select_related(
+            "work_order__assignee", "work_order__owner", "work_order__customer"
+        )
+        for target in rows:
+            claimed = WorkOrderTarget.objects.filter(pk=target.pk, **open_rows, paused_at__isnull=True).update(
+                **({stamp: now, "breached": True} if what == "breach" else {stamp: now})
+            )
+            if not claimed:
+                continue  # another run has it, or it was met meanwhile
+            done += 1
+            if what == "warn":
+                if target.due_at > now:  # past due already: the escalation speaks for it
+                    notifications.target_warning(target)
+            else:
+                targets.record_breach(target.work_order, target, met_at=None, overdue=None, now=now)
+                notifications.target_breached(target, _recipients(target.work_order, supervisors))
+    return done
+
+
+def _supervisors() -> list[Any]:
+    from django.contrib.auth import get_user_model
+
+    return list(
+        get_user_model()
+        .objects.filter(groups__name=SUPERVISOR_GROUP, is_active=True, customer__isnull=True)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _recipients(wo: Any, supervisors: list[Any]) -> list[Any]:
+    """The supervisors of the assignee's team; else of the customer's region; else all of them."""
+    team_id = wo.assignee.team_id if wo.assignee_id else None
+    if team_id is not None:
+        found = [user for user in supervisors if user.team_id == team_id]
+        if found:
+            return found
+    region_id = wo.customer.region_id if wo.customer_id else None
+    if region_id is not None:
+        found = [user for user in supervisors if user.region_id == region_id]
+        if found:
+            return found
+    return supervisors

@@ -3,26 +3,35 @@ warning for years computed as plain Monday-Friday. Thin handlers over services a
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.core.errors import DomainError, NotFound
 from aftersales.sla import selectors, services
-from aftersales.sla.forms import ExceptionForm
+from aftersales.sla.forms import ComplianceForm, ExceptionForm, PreviewForm
 from aftersales.sla.models import Calendar
 from aftersales.sla.official import known_years
 from aftersales.sla.timeline import MAX_YEAR, MIN_YEAR
 
 PERMISSION = services.CALENDAR_PERMISSION
 _guard = permission_required(PERMISSION, raise_exception=True)
+COMPLIANCE_TABLES = [
+    ("priority", gettext_lazy("By priority")),
+    ("team", gettext_lazy("By team")),
+    ("assignee", gettext_lazy("By assignee")),
+    ("kind", gettext_lazy("By target")),
+]
 
 
 def _int(value: str | None, default: int) -> int:
@@ -138,3 +147,42 @@ def year_confirm(request: HttpRequest, year: int) -> HttpResponse:
     else:
         messages.success(request, _("The calendar for %(year)s is confirmed.") % {"year": year})
     return HttpResponseRedirect(_page_url(calendar_id, year))
+
+
+# ---- SLA pages: the intake promise, compliance -------------------------------------------------
+@require_GET
+@login_required
+def preview_sentence(request: HttpRequest) -> HttpResponse:
+    """htmx partial for the intake page (R-2.5): the promise the agent reads to the customer.
+    GET priority, received_at (ISO 8601; local when without offset; default now), service_type,
+    customer_id, installed_product_id. Answers 200 with a hint when the input is not complete."""
+    form = PreviewForm(request.GET)
+    context: dict[str, Any] = {"targets": None}
+    if form.is_valid():
+        try:
+            context["targets"] = selectors.sla_preview_for_intake(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            if exc.status == 403:
+                raise PermissionDenied from None
+            context["error"] = exc
+    return render(request, "sla/_preview_sentence.html", context)
+
+
+@require_GET
+@login_required
+@permission_required(selectors.COMPLIANCE_PERMISSION, raise_exception=True)
+def compliance_page(request: HttpRequest) -> HttpResponse:
+    """SLA compliance per month by priority, team and assignee (R-4.7): met, breached, met rate."""
+    today = timezone.localdate()
+    default_from = (today.replace(day=1) - dt.timedelta(days=150)).replace(day=1)
+    form = ComplianceForm(request.GET or {"month_from": f"{default_from:%Y-%m}", "month_to": f"{today:%Y-%m}"})
+    context: dict[str, Any] = {"form": form, "tables": []}
+    if form.is_valid():
+        try:
+            for by, title in COMPLIANCE_TABLES:
+                rows = selectors.sla_compliance(actor=request.user, by=by, **form.cleaned_data)
+                context["tables"].append({"by": by, "title": title, "rows": rows})
+        except DomainError as exc:
+            for field, message in exc.fields.items():
+                form.add_error(field if field in form.fields else None, str(message))
+    return render(request, "sla/compliance.html", context)

@@ -24,6 +24,10 @@ SORTS = Literal[
     "-status",
     "updated_at",
     "-updated_at",
+    "next_due_at",  # SLA: only work orders with an open, running target
+    "-next_due_at",
+    "queue_at",
+    "-queue_at",
 ]
 
 

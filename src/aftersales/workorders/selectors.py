@@ -17,7 +17,9 @@ from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.core.pagination import COUNT_CAP, Page, keyset_page
 from aftersales.workorders.models import Communication, WorkOrder, WorkOrderEvent
 
-SORTS = {"received_at", "number", "priority", "status", "updated_at"}
+# next_due_at / queue_at: SLA. Sorting by next_due_at leaves out work orders
+# without one (nothing open and running): keyset paging cannot order NULLs.
+SORTS = {"received_at", "number", "priority", "status", "updated_at", "next_due_at", "queue_at"}
 MAX_PAGE_SIZE = 100
 NUMBER_RE = re.compile(r"^[A-Za-z]{1,8}-\d{4}-\d{6,12}$")
 
@@ -133,6 +135,8 @@ def work_order_list(
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise ValidationFailed({"page_size": f"between 1 and {MAX_PAGE_SIZE}"})
     qs = _apply_filters(work_order_scope(actor=actor), filters or WorkOrderFilters())
+    if sort_field == "next_due_at":
+        qs = qs.filter(next_due_at__isnull=False)
     qs = qs.select_related("customer", "assignee", "owner", "product_model")
     page = keyset_page(
         qs, sort_field=sort_field, descending=descending, cursor=cursor, page_size=page_size, count=False
