@@ -84,8 +84,8 @@ def work_order_create(request: HttpRequest, payload: WorkOrderIn, idempotency_ke
     and answers 201 with the work order the first request created."""
     values = payload.dict()
     values["channel"] = values["channel"] or ""
-    wo = services.work_order_create(actor=request.user, idempotency_key=idempotency_key, **values)
-    return Status(201, _detail(request, wo.pk))
+    # The service returns the work order with its relations loaded; no second read.
+    return Status(201, services.work_order_create(actor=request.user, idempotency_key=idempotency_key, **values))
 
 
 @router.get("/work-orders/{work_order_id}", response=responses({200: WorkOrderOut}))
