@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from aftersales.api.schemas import PathId, responses
 from aftersales.sla import selectors, services
@@ -89,4 +89,4 @@ def _target(view: selectors.TargetView) -> dict[str, Any]:
 def target_extend(request: HttpRequest, target_id: PathId, payload: ExtendIn) -> Any:
     """R-3.6: a new promised time agreed with the customer replaces the working due time."""
     extension = services.target_extend(actor=request.user, target_id=target_id, **payload.dict())
-    return 201, extension
+    return Status(201, extension)

@@ -12,7 +12,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from aftersales.core.errors import NotFound
 from aftersales.sla.errors import CalendarError, CalendarErrorCode
@@ -229,12 +229,12 @@ class TargetState:
 
 
 STATE_LABELS = {
-    TargetState.ON_TIME: _lazy("On time"),
-    TargetState.AT_RISK: _lazy("At risk"),
-    TargetState.BREACHED: _lazy("Breached"),
-    TargetState.MET: _lazy("Met"),
-    TargetState.MET_LATE: _lazy("Met late"),
-    TargetState.PAUSED: _lazy("Paused"),
+    TargetState.ON_TIME: gettext_lazy("On time"),
+    TargetState.AT_RISK: gettext_lazy("At risk"),
+    TargetState.BREACHED: gettext_lazy("Breached"),
+    TargetState.MET: gettext_lazy("Met"),
+    TargetState.MET_LATE: gettext_lazy("Met late"),
+    TargetState.PAUSED: gettext_lazy("Paused"),
 }
 # Bootstrap colours of the state badges.
 STATE_CSS = {

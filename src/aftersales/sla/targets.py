@@ -130,7 +130,7 @@ def _meet(wo: Any, targets: Iterable[WorkOrderTarget], at: dt.datetime) -> None:
             update_fields=["met_at", "breached", "due_at", "warn_at", "original_due_at", "paused_at", "paused_seconds"]
         )
         if late:
-            _record_breach(wo, target, met_at=at, overdue=_overdue(target.due_at, at), now=at)
+            record_breach(wo, target, met_at=at, overdue=_overdue(target.due_at, at), now=at)
 
 
 def _cancel(wo: Any, targets: Iterable[WorkOrderTarget], at: dt.datetime) -> None:
@@ -144,7 +144,7 @@ def _cancel(wo: Any, targets: Iterable[WorkOrderTarget], at: dt.datetime) -> Non
             )
 
 
-def _record_breach(
+def record_breach(
     wo: Any, target: WorkOrderTarget, *, met_at: dt.datetime | None, overdue: int | None, now: dt.datetime
 ) -> SlaBreach:
     """The breach record of ``target`` (one per target): created, or completed when met later."""
