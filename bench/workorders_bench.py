@@ -217,8 +217,11 @@ def load(rows: int) -> dict[str, Any]:
         "number", "customer", "installed_product", "product_model", "product_line", "serial_number", "fault_category",
         "channel", "received_at", "symptom", "demand", "service_type", "priority", "colour", "status", "handling_mode",
         "answered_on_spot", "owner", "assignee", "created_by", "resolution", "technical_solution", "resolved_at",
-        "closed_at", "close_reason", "archived_at", "created_at", "updated_at",
+        "closed_at", "close_reason", "archived_at", "created_at", "updated_at", "search_text",
     ]  # fmt: skip
+    from aftersales.workorders.search import search_text
+
+    names = dict(Customer.objects.values_list("pk", "name"))
     for part in chunks(rows):
         values = []
         for i in part:
@@ -239,15 +242,17 @@ def load(rows: int) -> dict[str, Any]:
             agent = rng.choice(agents)
             tech = rng.choice(techs) if status not in ("new", "acknowledged") else None
             later = received + dt.timedelta(hours=rng.uniform(2, 72))
+            number, symptom = f"SR-{year}-{counters[year]:06d}", rng.choice(symptoms)
             values.append(
                 (
-                    f"SR-{year}-{counters[year]:06d}", customer_id, product_id, model_id, model.product_line_id, serial, fault_id,
-                    rng.choice(["phone"] * 6 + ["web", "app", "email", "sms"]), adapt(received), rng.choice(symptoms),
+                    number, customer_id, product_id, model_id, model.product_line_id, serial, fault_id,
+                    rng.choice(["phone"] * 6 + ["web", "app", "email", "sms"]), adapt(received), symptom,
                     "尽快上门维修", "repair", rng.choice(["P1", "P2", "P2", "P3", "P3", "P3"]), "green", status,
                     "on_site" if tech else "", False, agent.pk, tech.pk if tech else None, agent.pk,
                     "更换配件后运行正常" if done else "", "", adapt(later) if done else None,
                     adapt(later) if status in ("closed", "archived") else None, "",
                     adapt(later + dt.timedelta(days=30)) if status == "archived" else None, adapt(received), adapt(later if done else received),
+                    search_text(number, names[customer_id], serial, model.code, symptom),
                 )
             )  # fmt: skip
         with transaction.atomic():

@@ -324,3 +324,35 @@ def test_keyset_pages_cover_every_row_once(agent):
             break
     assert sorted(seen) == sorted(created)
     assert len(seen) == len(set(seen))
+
+
+@pytest.mark.parametrize(
+    ("query", "hit"),
+    [
+        ("不制冷", True),  # inside the symptom
+        ("外机有异", True),
+        ("冷外", False),  # the symptom has punctuation between 冷 and 外
+        ("漏水", False),
+        ("SN2026", True),  # serial prefix, any case
+        ("sn2026", True),
+        ("KFR", True),  # product model
+        ("异", True),  # one character: scanned, still found
+        ("王", False),
+    ],
+)
+def test_search_finds_any_chinese_substring_through_the_index(agent, query, hit):
+    """R-2.3 lookups at intake and in the list: what a user types inside a symptom, a customer
+    name, a serial or a model number finds the work order."""
+    product = InstalledProductFactory(serial_number="SN20260042", product_model__code="KFR-26GW")
+    wo = make_work_order(agent, product, symptom="空调开机后不制冷，外机有异响")
+    found = [w.pk for w in work_order_list(actor=agent, filters=WorkOrderFilters(q=query)).items]
+    assert (wo.pk in found) is hit
+
+
+def test_search_follows_a_customer_rename(agent):
+    from aftersales.customers.services import customer_update
+
+    wo = make_work_order(agent)
+    customer_update(actor=agent, customer=wo.customer, name="欧阳明月")
+    found = [w.pk for w in work_order_list(actor=agent, filters=WorkOrderFilters(q="阳明")).items]
+    assert found == [wo.pk]

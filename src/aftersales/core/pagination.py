@@ -86,14 +86,23 @@ def keyset_page(
             page_qs = ordered.filter(Q(**{f"{sort_field}__lt": value}) | Q(**{sort_field: value, "id__lt": pk}))
         else:
             page_qs = ordered.filter(Q(**{f"{sort_field}__gt": value}) | Q(**{sort_field: value, "id__gt": pk}))
-    rows = list(page_qs[: page_size + 1])
+    # Pick the page's ids with a narrow query, then load just those rows with their joins:
+    # when a filter matches thousands of rows that the database must sort, the joins and wide
+    # rows are paid for one page, not for every match.
+    ids = list(page_qs.values_list("pk", flat=True)[: page_size + 1])
+    has_more = len(ids) > page_size
+    by_id = qs.in_bulk(ids[:page_size]) if ids else {}
+    rows = [by_id[pk] for pk in ids[:page_size]]
     next_cursor = None
-    if len(rows) > page_size:
-        rows = rows[:page_size]
+    if has_more:
         last = rows[-1]
         next_cursor = _encode(getattr(last, sort_field), last.pk)
     total, capped = 0, False
-    if count:
+    if count and not cursor and next_cursor is None:
+        # The first page holds every match: its length is the count, and a rare filter does
+        # not make the database walk the table a second time to count.
+        total = len(rows)
+    elif count:
         total = qs.order_by()[: COUNT_CAP + 1].count()
         capped = total > COUNT_CAP
         total = min(total, COUNT_CAP)

@@ -109,6 +109,10 @@ def customer_update(*, actor: Any, customer: Customer, **changes: Any) -> Custom
         customer.save()
         changed = {k: [str(before[k]), str(values[k])] for k in values if before[k] != values[k]}
         record(actor=actor, action="change", obj=customer, detail={"changed": changed})
+        if "name" in changed:
+            from aftersales.workorders.services import work_orders_reindex_customer
+
+            work_orders_reindex_customer(customer_id=customer.pk)
     return customer
 
 

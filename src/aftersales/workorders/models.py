@@ -83,6 +83,9 @@ class WorkOrder(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
     handling_mode = models.CharField(_("handling mode"), max_length=16, choices=HandlingMode.choices, blank=True)
     answered_on_spot = models.BooleanField(_("answered on the spot"), default=False)
+    # Number, customer, serial, model and symptom as search tokens (workorders/search.py),
+    # indexed by FTS5 on SQLite and GIN on PostgreSQL (migration 0003_work_order_search).
+    search_text = models.TextField(blank=True, editable=False)
 
     # 首问负责制: the first person who took the request stays accountable.
     # Empty only for a request a customer submitted until an agent takes it.

@@ -11,10 +11,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from aftersales.core.errors import NotFound, ValidationFailed
-from aftersales.core.pagination import COUNT_CAP, Page, keyset_page
+from aftersales.core.pagination import Page, keyset_page
+from aftersales.workorders import search
 from aftersales.workorders.models import Communication, WorkOrder, WorkOrderEvent
 
 # next_due_at / queue_at: SLA (R-4.7, R-4.8). Sorting by next_due_at leaves out work orders
@@ -107,16 +110,24 @@ def _apply_filters(qs: QuerySet[WorkOrder], f: WorkOrderFilters) -> QuerySet[Wor
         # A whole work-order number: the unique index answers, no substring scan over all rows.
         return qs.filter(number=q.upper())
     if q:
-        # Chinese has no word boundaries: any substring a user types must match, so this is
-        # a substring search over number, customer name, serial number and symptom.
-        match = Q(number__icontains=q) | Q(serial_number__icontains=q) | Q(symptom__contains=q)
-        from aftersales.customers.models import Customer
-
-        customer_ids = list(Customer.objects.filter(name__contains=q).values_list("pk", flat=True)[:500])
-        if customer_ids:
-            match |= Q(customer_id__in=customer_ids)
-        qs = qs.filter(match)
+        qs = _search(qs, q)
     return qs
+
+
+def _search(qs: QuerySet[WorkOrder], q: str) -> QuerySet[WorkOrder]:
+    """Any substring of number, customer name, serial, model and symptom (see search.py)."""
+    phrases = search.query_phrases(q)
+    if phrases is None:
+        # A lone Chinese character next to nothing indexable: no index can help; scan.
+        return qs.filter(
+            Q(number__icontains=q) | Q(serial_number__icontains=q) | Q(symptom__contains=q) | Q(customer__name__contains=q)
+        )
+    if connection.vendor == "postgresql":
+        return qs.extra(
+            where=["to_tsvector('simple', search_text) @@ to_tsquery('simple', %s)"], params=[search.tsquery(phrases)]
+        )
+    match = RawSQL(search.SQLITE_MATCH, [search.fts5_query(phrases)])  # noqa: S611 - constant SQL, bound parameter
+    return qs.filter(id__in=match)
 
 
 def work_order_list(
@@ -138,18 +149,9 @@ def work_order_list(
     if sort_field == "next_due_at":
         qs = qs.filter(next_due_at__isnull=False)
     qs = qs.select_related("customer", "assignee", "owner", "product_model")
-    page = keyset_page(
-        qs, sort_field=sort_field, descending=descending, cursor=cursor, page_size=page_size, count=False
+    return keyset_page(
+        qs, sort_field=sort_field, descending=descending, cursor=cursor, page_size=page_size, count=count
     )
-    if count and cursor is None and not page.has_next:
-        # The first page holds every match: its length is the count, and a rare search term
-        # does not scan the table a second time to count.
-        page.count = len(page.items)
-    elif count:
-        page.count = qs.order_by()[: COUNT_CAP + 1].count()
-        page.count_capped = page.count > COUNT_CAP
-        page.count = min(page.count, COUNT_CAP)
-    return page
 
 
 def work_order_timeline(*, actor: Any, work_order_id: int) -> QuerySet[WorkOrderEvent]:

@@ -24,6 +24,7 @@ from aftersales.sla import targets as sla_targets  # SLA hooks (R-4): see sla/ta
 from aftersales.workorders import notifications
 from aftersales.workorders.errors import WorkOrderErrorCode
 from aftersales.workorders.models import Channel, Communication, WorkOrder, WorkOrderEvent
+from aftersales.workorders.search import search_text
 from aftersales.workorders.selectors import work_order_scope
 from aftersales.workorders.states import TRANSITIONS, Action, HandlingMode, Status
 
@@ -134,12 +135,16 @@ def work_order_create(
 
     product: InstalledProduct | None = None
     if installed_product_id is not None:
-        product = InstalledProduct.objects.select_related("product_model").filter(pk=installed_product_id).first()
+        product = (
+            InstalledProduct.objects.select_related("product_model__product_line")
+            .filter(pk=installed_product_id)
+            .first()
+        )
         if product is None or (customer is not None and product.customer_id != customer.pk):
             errors["installed_product_id"] = _("This product is not registered to this customer.")
     model: ProductModel | None = product.product_model if product else None
     if model is None and product_model_id is not None:
-        model = ProductModel.objects.filter(pk=product_model_id).first()
+        model = ProductModel.objects.select_related("product_line").filter(pk=product_model_id).first()
         if model is None:
             errors["product_model_id"] = _("Unknown product model.")
     contact: Contact | None = None
@@ -159,14 +164,17 @@ def work_order_create(
 
     def create() -> WorkOrder:
         with transaction.atomic():
+            number = next_number("SR", timezone.localdate(now).year)
+            serial = product.serial_number if product else ""
             wo = WorkOrder.objects.create(
-                number=next_number("SR", timezone.localdate(now).year),
+                number=number,
+                search_text=search_text(number, customer.name, serial, model.code if model else "", symptom),
                 customer=customer,
                 contact=contact,
                 installed_product=product,
                 product_model=model,
-                product_line_id=model.product_line_id if model else None,
-                serial_number=product.serial_number if product else "",
+                product_line=model.product_line if model else None,
+                serial_number=serial,
                 fault_category=fault,
                 channel=channel,
                 received_at=received_at,
@@ -633,3 +641,18 @@ def available_actions(*, actor: Any, wo: WorkOrder) -> list[str]:
         if allowed:
             result.append(action)
     return result
+
+
+def work_orders_reindex_customer(*, customer_id: int) -> int:
+    """A customer was renamed: their work orders are found by the new name (R-1.1)."""
+    batch = list(
+        WorkOrder.objects.filter(customer_id=customer_id)
+        .select_related("customer", "product_model")
+        .only("number", "serial_number", "symptom", "search_text", "customer__name", "product_model__code")
+    )
+    for wo in batch:
+        wo.search_text = search_text(
+            wo.number, wo.customer.name, wo.serial_number, wo.product_model.code if wo.product_model else "", wo.symptom
+        )
+    WorkOrder.objects.bulk_update(batch, ["search_text"], batch_size=500)
+    return len(batch)
