@@ -41,20 +41,32 @@ def _status(page: Page):
     return page.locator("header .badge.fs-6")
 
 
+def _ready(page: Page) -> None:
+    """The page's scripts (Bootstrap, htmx) ran: a click before that would not be an htmx one."""
+    page.wait_for_function("document.readyState === 'complete' && window.htmx !== undefined && window.bootstrap")
+
+
 def _open_action(page: Page, name: str):
     """Unfold one action of the detail page's accordion; returns its form."""
     item = page.locator(f"#action-{name}")
     item.locator("button.accordion-button").click()
+    # Bootstrap's collapse animates ("collapsing") before it is "show"; a click on the submit
+    # button during the animation can get lost, so wait until it has settled.
+    expect(item.locator(".accordion-collapse")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
     form = item.locator("form")
     expect(form).to_be_visible()
     return form
 
 
 def _do(page: Page, name: str, status: str, fill=None) -> None:
+    _ready(page)
     form = _open_action(page, name)
     if fill:
         fill(form)
-    form.locator("button[type=submit]").click()
+    with page.expect_response(lambda r: f"/do/{name}/" in r.url and r.request.method == "POST") as posted:
+        form.locator("button[type=submit]").click()
+    response = posted.value
+    assert response.status in (200, 302), f"{name}: HTTP {response.status}\n{response.text()[:2000]}"
     expect(_status(page)).to_have_text(status)  # the htmx redirect reloaded the page
     expect(page.locator(".alert-success")).to_be_visible()
 
