@@ -119,7 +119,7 @@ def test_request_from_hotline_to_portal(browser, live_server, artifacts):
         expect(page.locator("section[aria-labelledby=h-request]")).to_contain_text(SYMPTOM)
 
         _do(page, "assign", "已指派", lambda f: f.locator("select[name=assignee_id]").select_option(str(technician.pk)))
-        expect(_timeline(page)).to_contain_text("指派给: 赵师傅")
+        expect(_timeline(page)).to_contain_text("指派给：赵师傅")
         page.screenshot(path=artifacts / "02-assigned.png", full_page=True)
 
         # The technician, in a browser of their own, starts on site and resolves.

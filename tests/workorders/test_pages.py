@@ -402,7 +402,7 @@ def test_r3_7_close_without_confirmation_needs_a_reason_shown_on_the_field(clien
     response = _act(client, wo, "close", {"reason": ""})
     assert response.status_code == 422
     html = response.content.decode()
-    assert 'id="id_reason_error"' in html
+    assert 'id="id_close_reason_error"' in html
     assert "客户尚未确认" in html
     assert "<html" not in html
     wo.refresh_from_db()
@@ -410,7 +410,7 @@ def test_r3_7_close_without_confirmation_needs_a_reason_shown_on_the_field(clien
     # Without htmx the whole page comes back with the error on the form.
     response = _act(client, wo, "close", {"reason": ""}, htmx=False)
     assert response.status_code == 422
-    assert 'id="id_reason_error"' in response.content.decode()
+    assert 'id="id_close_reason_error"' in response.content.decode()
 
 
 def test_r3_5_illegal_transition_is_a_form_error(client, agent, tech):
@@ -438,4 +438,20 @@ def test_r2_2_record_communication_from_the_detail_page(client, agent):
     assert "李女士" in html
     bad = _act(client, wo, "communication", {**data, "summary": ""})
     assert bad.status_code == 422
-    assert 'id="id_summary_error"' in bad.content.decode()
+    assert 'id="id_communication_summary_error"' in bad.content.decode()
+
+
+def test_r3_5_timeline_names_each_assignee_after_reassignment(client):
+    """Every assignment on the timeline says to whom, also after the work order moved on."""
+    supervisor = UserFactory(role="supervisor")
+    first, second = (
+        UserFactory(role="technician", display_name="赵师傅"),
+        UserFactory(role="technician", display_name="钱师傅"),
+    )
+    wo = make_work_order(supervisor)
+    services.work_order_assign(actor=supervisor, work_order_id=wo.pk, assignee_id=first.pk)
+    services.work_order_assign(actor=supervisor, work_order_id=wo.pk, assignee_id=second.pk)
+    client.force_login(supervisor)
+    html = client.get(reverse("workorders:detail", args=[wo.pk])).content.decode()
+    assert "指派给：赵师傅" in html
+    assert "指派给：钱师傅" in html

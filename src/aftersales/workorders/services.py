@@ -348,7 +348,12 @@ def work_order_assign(*, actor: Any, work_order_id: int, assignee_id: int, note:
             Action.ASSIGN,
             Status.ASSIGNED,
             text=note.strip(),
-            data={"assignee": assignee.pk, "previous": previous.pk if previous else None},
+            # The name as it was then: the timeline reads right after later reassignments.
+            data={
+                "assignee": assignee.pk,
+                "assignee_name": str(assignee),
+                "previous": previous.pk if previous else None,
+            },
         )
         wo.assignee = assignee
         if wo.owner_id is None:

@@ -307,11 +307,14 @@ ACTIONS: dict[str, ActionSpec] = {
 
 def _form_for(name: str, user: Any, data: Any = None) -> django_forms.Form:
     spec = ACTIONS[name]
+    # Several action forms share field names ("note", "reason"): give each its own element ids
+    # so every label points at its own field; the posted names stay the same.
+    auto_id = f"id_{name}_%s"
     if spec.form is AssignForm:
-        return AssignForm(data, users=selectors.assignable_users(actor=user))
+        return AssignForm(data, users=selectors.assignable_users(actor=user), auto_id=auto_id)
     if spec.form is CommunicationForm and data is None:
-        return CommunicationForm(initial={"at": local_now_input(), "direction": "in"})
-    return spec.form(data)
+        return CommunicationForm(initial={"at": local_now_input(), "direction": "in"}, auto_id=auto_id)
+    return spec.form(data, auto_id=auto_id)
 
 
 def _offered(user: Any, wo: WorkOrder) -> list[str]:
