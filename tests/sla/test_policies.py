@@ -199,7 +199,7 @@ def test_r2_5_preview_answers_local_times_in_order():
 
 # ---- overrides -------------------------------------------------------------------------
 def _override(priority="P2", response_minutes=60, **kwargs):
-    policy = SlaPolicy.objects.create(name=f"override {kwargs}", priority=priority, **kwargs)
+    policy = SlaPolicy.objects.create(name=f"override {sorted(kwargs)}"[:64], priority=priority, **kwargs)
     SlaTargetRule.objects.create(policy=policy, kind="response", clock="wall", duration_seconds=response_minutes * 60)
     SlaTargetRule.objects.create(policy=policy, kind="resolution", clock="wall", duration_seconds=8 * 3600)
     return policy

@@ -437,3 +437,11 @@ def test_r4_kinds_cover_the_issue():
         "colour_green_close",
         "colour_yellow_progress",
     }
+
+
+def test_r4_list_filters_by_next_due_time(agent):
+    product = InstalledProductFactory()
+    sooner = make_work_order(agent, product, priority="P3", channel="web", received_at=at(2026, 11, 23, 8, 40))
+    make_work_order(agent, product, priority="P3", channel="web", received_at=at(2026, 11, 23, 9))
+    filters = WorkOrderFilters(customer_id=product.customer_id, due_before=at(2026, 11, 23, 9, 0))
+    assert [wo.pk for wo in work_order_list(actor=agent, filters=filters).items] == [sooner.pk]

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.audit.models import AccessLog
@@ -385,27 +385,30 @@ def _scan(now: dt.datetime, what: str, batch_size: int) -> int:
     )
     if not ids:
         return 0
-    done = 0
     supervisors = _supervisors() if what == "breach" else []
     # durable: refuses to run inside a caller's transaction (the claims must commit with the run).
     with transaction.atomic(durable=True):
-        rows = WorkOrderTarget.objects.filter(pk__in=ids).select_related(
-            "work_order__assignee", "work_order__owner", "work_order__customer"
+        claimable = WorkOrderTarget.objects.filter(pk__in=ids, **open_rows, paused_at__isnull=True)
+        if connection.features.has_select_for_update_skip_locked:
+            # PostgreSQL: rows another run is claiming right now are skipped, the rest locked;
+            # SQLite takes the write lock at BEGIN (IMMEDIATE), which serialises whole runs.
+            claimable = claimable.select_for_update(skip_locked=True, of=("self",))
+        rows = list(claimable.select_related("work_order__assignee", "work_order__owner", "work_order__customer"))
+        if not rows:
+            return 0
+        # The claim: conditional, so a row met or claimed meanwhile is not taken twice.
+        WorkOrderTarget.objects.filter(pk__in=[row.pk for row in rows], **open_rows).update(
+            **({stamp: now, "breached": True} if what == "breach" else {stamp: now})
         )
         for target in rows:
-            claimed = WorkOrderTarget.objects.filter(pk=target.pk, **open_rows, paused_at__isnull=True).update(
-                **({stamp: now, "breached": True} if what == "breach" else {stamp: now})
-            )
-            if not claimed:
-                continue  # another run has it, or it was met meanwhile
-            done += 1
             if what == "warn":
                 if target.due_at > now:  # past due already: the escalation speaks for it
                     notifications.target_warning(target)
             else:
-                targets.record_breach(target.work_order, target, met_at=None, overdue=None, now=now)
+                target.breached = True
+                targets.record_breach(target.work_order, target, met_at=None, overdue=None, now=now, new=True)
                 notifications.target_breached(target, _recipients(target.work_order, supervisors))
-    return done
+    return len(rows)
 
 
 def _supervisors() -> list[Any]:

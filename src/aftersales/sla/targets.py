@@ -145,10 +145,17 @@ def _cancel(wo: Any, targets: Iterable[WorkOrderTarget], at: dt.datetime) -> Non
 
 
 def record_breach(
-    wo: Any, target: WorkOrderTarget, *, met_at: dt.datetime | None, overdue: int | None, now: dt.datetime
+    wo: Any,
+    target: WorkOrderTarget,
+    *,
+    met_at: dt.datetime | None,
+    overdue: int | None,
+    now: dt.datetime,
+    new: bool = False,
 ) -> SlaBreach:
-    """The breach record of ``target`` (one per target): created, or completed when met later."""
-    breach = SlaBreach.objects.filter(target=target).first()
+    """The breach record of ``target`` (one per target): created, or completed when met later.
+    ``new``: the caller knows there is none yet (the watcher's claim), which saves a query."""
+    breach = None if new else SlaBreach.objects.filter(target=target).first()
     if breach is None:
         assignee = getattr(wo, "assignee", None) if wo.assignee_id else None
         return SlaBreach.objects.create(

@@ -65,6 +65,7 @@ class WorkOrderFilter(Schema):
     product_line_id: Id | None = None
     received_from: Moment | None = None
     received_to: Moment | None = Field(None, description="Exclusive.")
+    due_before: Moment | None = Field(None, description="SLA: the next due time is before this (exclusive).")
     q: Text(100) = Field("", description="Substring of number, customer name, serial number or symptom.")
     sort: SORTS = "-received_at"
     cursor: Text(512) | None = Field(None, description="`next_cursor` of the previous page.")

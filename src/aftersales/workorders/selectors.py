@@ -81,6 +81,7 @@ class WorkOrderFilters:
     product_line_id: int | None = None
     received_from: dt.datetime | None = None
     received_to: dt.datetime | None = None
+    due_before: dt.datetime | None = None  # SLA: an open, running target due before this time
     q: str = ""
 
 
@@ -105,6 +106,8 @@ def _apply_filters(qs: QuerySet[WorkOrder], f: WorkOrderFilters) -> QuerySet[Wor
         qs = qs.filter(received_at__gte=f.received_from)
     if f.received_to is not None:
         qs = qs.filter(received_at__lt=f.received_to)
+    if f.due_before is not None:
+        qs = qs.filter(next_due_at__lt=f.due_before)
     q = f.q.strip()
     if NUMBER_RE.match(q):
         # A whole work-order number: the unique index answers, no substring scan over all rows.
