@@ -242,3 +242,13 @@ def test_r4_7_compliance_page(client, history, supervisor, agent, django_assert_
     client.logout()
     client.login(username=agent.username, password=PASSWORD)
     assert client.get("/sla/compliance/").status_code == 403
+
+
+
+def test_r4_7_compliance_refuses_months_outside_the_supported_years():
+    """A month far outside the calendar's years is a 422 naming the field, never a 500."""
+    api = ApiClient(UserFactory(role="supervisor"))
+    response = api.get("/sla/compliance", {"month_from": "0001-01-03", "month_to": "0001-01-01"})
+    assert response.status_code == 422
+    assert response.json()["code"] == "validation_error"
+    assert "month_from" in response.json()["fields"]

@@ -378,6 +378,9 @@ def sla_compliance(*, actor: Any, month_from: dt.date, month_to: dt.date, by: st
     if by not in COMPLIANCE_DIMENSIONS:
         raise ValidationFailed({"by": _("Choose priority, team, assignee or kind.")})
     first, last = month_from.replace(day=1), month_to.replace(day=1)
+    for name, day in (("month_from", first), ("month_to", last)):
+        if not 2000 <= day.year <= 2099:
+            raise ValidationFailed({name: _("Choose a month between 2000 and 2099.")})
     if last < first:
         raise ValidationFailed({"month_to": _("The last month cannot be before the first.")})
     if (last.year - first.year) * 12 + last.month - first.month >= 36:

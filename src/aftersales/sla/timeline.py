@@ -29,7 +29,7 @@ MIN_YEAR = 2000
 MAX_YEAR = 2099
 
 
-class OutOfRange(Exception):  # noqa: N818 -- internal signal, turned into CalendarError by clocks.py
+class OutOfRange(Exception):
     """A computation needs a year outside MIN_YEAR..MAX_YEAR."""
 
 
