@@ -38,12 +38,24 @@ def test_administrator_sees_every_staff_page(admin_user):
         "workorders:list",
         "workorders:intake",
         "customers:list",
+        "sla:compliance",
         "sla:calendar",
         "audit:log",
         "core:outbox",
         "core:inbox",
         "admin:index",
     ]
+
+
+@pytest.mark.usefixtures("shell_urls")
+def test_sla_compliance_link_follows_the_permission(make_user, agent):
+    """R-4.7: the compliance page is linked for those who may see it (executive, supervisor), not agents."""
+    executive = make_user("exec1", "executive")
+    supervisor = make_user("sup1", "supervisor")
+    assert "sla:compliance" in _nav_names(executive)
+    assert "sla:calendar" not in _nav_names(executive)
+    assert "sla:compliance" in _nav_names(supervisor)
+    assert "sla:compliance" not in _nav_names(agent)
 
 
 @pytest.mark.usefixtures("shell_urls")

@@ -37,7 +37,7 @@ urlpatterns = [
     path("workorders/", include(_app("workorders", "list", "intake"))),
     path("customers/", include(_app("customers", "list"))),
     path("audit/", include(_app("audit", "log"))),
-    path("sla/", include(_app("sla", "calendar"))),
+    path("sla/", include(_app("sla", "calendar", "compliance"))),
     path("core/", include(_app("core", "outbox", "inbox"))),
     path("portal/", include(_app("portal", "home", "request_create", view=portal_stub))),
     path("", include("aftersales.web.urls")),
