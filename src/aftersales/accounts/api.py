@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from aftersales.accounts import services
 
@@ -25,7 +25,7 @@ class ErrorOut(Schema):
 
 
 @router.post("/token", auth=None, response={201: TokenOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut})
-def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, str]]:
+def token_create(request: HttpRequest, payload: TokenIn) -> Status:
     """Exchange a username and password for a personal token; send it as `Authorization: Bearer <token>`."""
     _token, raw = services.api_token_create(username=payload.username, password=payload.password, name=payload.name)
-    return 201, {"token": raw}
+    return Status(201, {"token": raw})
