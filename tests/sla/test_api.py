@@ -244,7 +244,6 @@ def test_r4_7_compliance_page(client, history, supervisor, agent, django_assert_
     assert client.get("/sla/compliance/").status_code == 403
 
 
-
 def test_r4_7_compliance_refuses_months_outside_the_supported_years():
     """A month far outside the calendar's years is a 422 naming the field, never a 500."""
     api = ApiClient(UserFactory(role="supervisor"))

@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.errors import DomainError
 from aftersales.sla import clocks
-from aftersales.sla import selectors as calendar_selectors
 from aftersales.sla.errors import SlaErrorCode
 from aftersales.sla.models import AppliesWhen, SlaPolicy, SlaTargetRule, TargetKind
 
@@ -85,7 +84,7 @@ def policy_for_work_order(wo: Any) -> SlaPolicy:
 
 
 def calendar_id_of(policy: SlaPolicy) -> int:
-    return policy.calendar_id or calendar_selectors.calendar_default_id()
+    return policy.calendar_id or clocks.default_calendar_id()
 
 
 def paused_statuses(policy: SlaPolicy) -> frozenset[str]:

@@ -75,7 +75,13 @@ def _open(wo: Any, kinds: Iterable[str] | None = None) -> list[WorkOrderTarget]:
 
 
 def _create(wo: Any, planned: policies.Planned) -> WorkOrderTarget:
-    return WorkOrderTarget.objects.create(
+    target = _new(wo, planned)
+    target.save()
+    return target
+
+
+def _new(wo: Any, planned: policies.Planned) -> WorkOrderTarget:
+    return WorkOrderTarget(
         work_order_id=wo.pk,
         kind=planned.kind,
         clock=planned.clock,
@@ -219,16 +225,24 @@ def on_created(wo: Any, *, at: dt.datetime | None = None) -> None:
         WorkOrder.objects.filter(pk=wo.pk).update(queue_at=wo.received_at)
         return
     calendar_id = policies.calendar_id_of(policy)
-    for planned in policies.plan_intake(policy=policy, received_at=wo.received_at, colour=wo.colour):
-        _create(wo, planned)
+    targets = [
+        _new(wo, planned)
+        for planned in policies.plan_intake(policy=policy, received_at=wo.received_at, colour=wo.colour)
+    ]
+    for target in targets:
+        # On a live channel the agent speaking is the first response, met on receipt.
+        if target.kind == TargetKind.FIRST_RESPONSE and wo.channel in LIVE_CHANNELS:
+            target.met_at = wo.received_at
+    # Built in memory and written at once: intake is the hot path (one INSERT, one UPDATE).
+    WorkOrderTarget.objects.bulk_create(targets)
     wo.queue_at = policies.queue_time(received_at=wo.received_at, priority=wo.priority, calendar_id=calendar_id)
-    WorkOrder.objects.filter(pk=wo.pk).update(queue_at=wo.queue_at)
-    if wo.channel in LIVE_CHANNELS:
-        _meet(wo, _open(wo, [TargetKind.FIRST_RESPONSE]), wo.received_at)
     if wo.resolved_at is not None:  # answered on the spot
+        WorkOrder.objects.filter(pk=wo.pk).update(queue_at=wo.queue_at)
         on_resolved(wo, at=wo.resolved_at)
         return
-    refresh_next_due(wo)
+    running = [t.due_at for t in targets if t.met_at is None]
+    wo.next_due_at = min(running) if running else None
+    WorkOrder.objects.filter(pk=wo.pk).update(queue_at=wo.queue_at, next_due_at=wo.next_due_at)
 
 
 def on_acknowledged(wo: Any, *, at: dt.datetime | None = None) -> None:

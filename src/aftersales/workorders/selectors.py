@@ -123,7 +123,10 @@ def _search(qs: QuerySet[WorkOrder], q: str) -> QuerySet[WorkOrder]:
     if phrases is None:
         # A lone Chinese character next to nothing indexable: no index can help; scan.
         return qs.filter(
-            Q(number__icontains=q) | Q(serial_number__icontains=q) | Q(symptom__contains=q) | Q(customer__name__contains=q)
+            Q(number__icontains=q)
+            | Q(serial_number__icontains=q)
+            | Q(symptom__contains=q)
+            | Q(customer__name__contains=q)
         )
     if connection.vendor == "postgresql":
         return qs.extra(

@@ -97,7 +97,9 @@ def work_order_create(
         "demand": demand,
     }
     errors: dict[str, Any] = {}
-    customer = Customer.objects.filter(pk=customer_id).first() if customer_id else None
+    customer = (
+        Customer.objects.select_related("region", "category").filter(pk=customer_id).first() if customer_id else None
+    )
     if customer is None:
         errors["customer_id"] = _("Choose an existing customer.") if customer_id else _("Choose the customer.")
     if channel not in Channel.values:
