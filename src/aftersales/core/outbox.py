@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -63,25 +63,12 @@ def backoff_delay(attempts: int) -> timedelta:
 # --------------------------------------------------------------------------------------------
 
 
-def outbox_enqueue(
-    *,
-    channel: str,
-    recipient: User | None = None,
-    address: str = "",
-    subject: str = "",
-    body: str,
-    topic: str = "",
-    dedupe_key: str | None = None,
+def _message(
+    *, channel: str, recipient: User | None, address: str, subject: str, body: str, topic: str, dedupe_key: str | None
 ) -> OutboxMessage:
-    """Write one notification to the outbox; it is delivered after the caller's transaction commits.
-
-    Must run inside the caller's ``transaction.atomic()`` (so the message commits or rolls back
-    with its cause) and sends nothing itself. ``address`` defaults to the recipient's e-mail
-    (``email``) or phone (``sms``); ``in_app`` needs a recipient. The same ``dedupe_key`` twice
-    returns the first message instead of writing a second one.
-    """
+    """A validated, unsaved message."""
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("outbox_enqueue() must run inside the caller's transaction.atomic()")
+        raise RuntimeError("the outbox must be written inside the caller's transaction.atomic()")
     address = address.strip()
     if not address and recipient is not None:
         if channel == Channel.EMAIL:
@@ -99,31 +86,62 @@ def outbox_enqueue(
         fields["body"] = _("The message text is empty.")
     if fields:
         raise ValidationFailed(fields)
-
-    if dedupe_key:
-        existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
-        if existing is not None:
-            return existing
-    values = {
-        "channel": channel,
-        "recipient": recipient,
-        "address": address[:255],
+    return OutboxMessage(
+        channel=channel,
+        recipient=recipient,
+        address=address[:255],
         # A header cannot hold a line break; e-mail backends refuse such a subject.
-        "subject": " ".join(subject.split())[:255],
-        "body": body,
-        "topic": topic[:128],
-        "dedupe_key": dedupe_key or None,
-    }
-    try:
-        # A savepoint, so a concurrent duplicate does not break the caller's transaction.
-        with transaction.atomic():
-            message = OutboxMessage.objects.create(**values)
-    except IntegrityError:
-        if not dedupe_key:
-            raise
-        return OutboxMessage.objects.get(dedupe_key=dedupe_key)
+        subject=" ".join(subject.split())[:255],
+        body=body,
+        topic=topic[:128],
+        dedupe_key=dedupe_key or None,
+    )
+
+
+def _write(messages: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Insert in one statement. Messages with a de-duplication key that is already there are
+    skipped by the database (ON CONFLICT DO NOTHING), so a concurrent or repeated write neither
+    duplicates nor breaks the caller's transaction; the stored messages are returned."""
+    if not messages:
+        return []
+    keys = [m.dedupe_key for m in messages if m.dedupe_key]
+    if not keys:
+        stored = OutboxMessage.objects.bulk_create(messages)
+    else:
+        OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
+        by_key = {m.dedupe_key: m for m in OutboxMessage.objects.filter(dedupe_key__in=keys)}
+        stored = [by_key[m.dedupe_key] if m.dedupe_key else m for m in messages]
     _deliver_after_commit()
-    return message
+    return stored
+
+
+def outbox_enqueue(
+    *,
+    channel: str,
+    recipient: User | None = None,
+    address: str = "",
+    subject: str = "",
+    body: str,
+    topic: str = "",
+    dedupe_key: str | None = None,
+) -> OutboxMessage:
+    """Write one notification to the outbox; it is delivered after the caller's transaction commits.
+
+    Must run inside the caller's ``transaction.atomic()`` (so the message commits or rolls back
+    with its cause) and sends nothing itself. ``address`` defaults to the recipient's e-mail
+    (``email``) or phone (``sms``); ``in_app`` needs a recipient. The same ``dedupe_key`` twice
+    returns the first message instead of writing a second one.
+    """
+    message = _message(
+        channel=channel,
+        recipient=recipient,
+        address=address,
+        subject=subject,
+        body=body,
+        topic=topic,
+        dedupe_key=dedupe_key,
+    )
+    return _write([message])[0]
 
 
 def notify_user(
@@ -155,16 +173,17 @@ def notify_user(
             continue
         text = body if channel != Channel.SMS or not subject else f"{subject}\n{body}"
         messages.append(
-            outbox_enqueue(
+            _message(
                 channel=channel,
                 recipient=user,
+                address="",
                 subject=subject,
                 body=text,
                 topic=topic,
                 dedupe_key=f"{dedupe_key_prefix}:{channel}" if dedupe_key_prefix else None,
             )
         )
-    return messages
+    return _write(messages)
 
 
 def _deliver_after_commit() -> None:
