@@ -19,6 +19,7 @@ from aftersales.workorders.schemas import (
     CustomerCommunicationIn,
     CustomerHistoryOut,
     NoteIn,
+    PriorityIn,
     ReasonIn,
     ResolveIn,
     StartIn,
@@ -155,6 +156,15 @@ def work_order_reopen(request: HttpRequest, work_order_id: PathId, payload: Reas
 def work_order_archive(request: HttpRequest, work_order_id: PathId) -> Any:
     """Archived work orders are read-only (R-3.8)."""
     services.work_order_archive(actor=request.user, work_order_id=work_order_id)
+    return _detail(request, work_order_id)
+
+
+@router.post("/work-orders/{work_order_id}/priority", response=responses({200: WorkOrderOut}))
+def work_order_set_priority(request: HttpRequest, work_order_id: PathId, payload: PriorityIn) -> Any:
+    """Change the priority with a reason (R-3.3); the SLA targets are computed again (R-4.2).
+    A work order outside the caller's scope is 404 before any permission check."""
+    wo = _detail(request, work_order_id)
+    services.work_order_set_priority(actor=request.user, work_order_id=wo.pk, **payload.dict())
     return _detail(request, work_order_id)
 
 

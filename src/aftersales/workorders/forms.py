@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.catalog.models import Colour, Priority, ServiceType
 from aftersales.customers.models import Customer
+from aftersales.sla.models import SlaExtension
+from aftersales.sla.templatetags.sla import sla_moment
 from aftersales.workorders.models import Channel, Communication
 from aftersales.workorders.states import HandlingMode, Status
 
@@ -99,7 +101,16 @@ class ListFilterForm(forms.Form):
         ("-priority", _("Priority: P3 first")),
         ("status", _("Status: A to Z")),
         ("-status", _("Status: Z to A")),
+        # SLA (R-4.7, R-4.8): the selector leaves out work orders without a running target.
+        ("next_due_at", _("Next due: soonest first")),
+        ("queue_at", _("Queue: next to handle first")),
     ]
+    SORT_HINTS = {
+        "next_due_at": _("Only work orders with a running SLA target are listed (not paused, met or closed)."),
+        "queue_at": _(
+            "Requests received outside working hours (except P1) queue at the start of the next working period."
+        ),
+    }
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     status = forms.MultipleChoiceField(label=_("Status"), required=False, choices=Status.choices)
@@ -118,6 +129,9 @@ class ListFilterForm(forms.Form):
     received_to = forms.DateField(
         label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    due_before = forms.DateTimeField(
+        label=_("Next due before"), required=False, widget=DateTimeLocalInput(), help_text=_("Open SLA targets only.")
+    )
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORTS)
 
     def __init__(self, *args: Any, users: Iterable[Any] = (), product_lines: Iterable[Any] = (), **kwargs: Any) -> None:
@@ -134,6 +148,9 @@ class ListFilterForm(forms.Form):
                 widget.attrs["class"] = "form-select form-select-sm"
             elif not widget.is_hidden and not isinstance(widget, forms.SelectMultiple):
                 widget.attrs["class"] = "form-control form-control-sm"
+
+    def sort_hint(self) -> Any:
+        return self.SORT_HINTS.get(self.values().get("sort") or "", "")
 
     def values(self) -> dict[str, Any]:
         """The valid filters; a field with a bad value is ignored."""
@@ -214,3 +231,30 @@ class CommunicationForm(forms.Form):
     counterpart = forms.CharField(label=_("Other party"), required=False, max_length=200)
     reference = forms.CharField(label=_("Reference / tracking number"), required=False, max_length=100)
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PriorityForm(forms.Form):
+    """R-3.3 / R-4.2: change the priority; the SLA targets are computed again."""
+
+    priority = forms.ChoiceField(label=_("New priority"), choices=_blank(Priority.choices, "—"), required=False)
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtendForm(forms.Form):
+    """R-3.6: a new promised time for one open SLA target, agreed with the customer (who, when, how)."""
+
+    target_id = forms.TypedChoiceField(label=_("Target"), coerce=int)
+    new_due_at = forms.DateTimeField(label=_("New promised time"), required=False, widget=DateTimeLocalInput())
+    agreed_with = forms.CharField(
+        label=_("Agreed with"), required=False, max_length=128, help_text=_("Who at the customer agreed.")
+    )
+    agreed_at = forms.DateTimeField(label=_("Agreed at"), required=False, widget=DateTimeLocalInput())
+    channel = forms.ChoiceField(label=_("How"), choices=_blank(SlaExtension.How.choices, "—"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, targets: Iterable[Any] = (), **kwargs: Any) -> None:
+        """``targets``: the work order's open target views (sla.selectors.TargetView)."""
+        kwargs.setdefault("initial", {"agreed_at": local_now_input()})
+        super().__init__(*args, **kwargs)
+        field = self.fields["target_id"]
+        field.choices = [(t.target.pk, f"{t.label} · {sla_moment(t.target.due_at)}") for t in targets]

@@ -208,6 +208,13 @@ class ReasonIn(Schema):
     reason: Text(LONG_TEXT) = ""
 
 
+class PriorityIn(Schema):
+    """R-3.3: the new priority and why; the SLA targets are computed again (R-4.2)."""
+
+    priority: Priority
+    reason: Text(LONG_TEXT)
+
+
 class TimelineNoteIn(Schema):
     text: Text(LONG_TEXT)
 

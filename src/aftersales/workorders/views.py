@@ -32,6 +32,8 @@ from aftersales.core import errors
 from aftersales.core.errors import DomainError, ValidationFailed
 from aftersales.customers import selectors as customer_selectors
 from aftersales.customers import services as customer_services
+from aftersales.sla import selectors as sla_selectors
+from aftersales.sla import services as sla_services
 from aftersales.web.forms import show_domain_error
 from aftersales.workorders import selectors, services
 from aftersales.workorders.forms import (
@@ -40,10 +42,12 @@ from aftersales.workorders.forms import (
     CommunicationForm,
     ConfirmForm,
     EmptyForm,
+    ExtendForm,
     IntakeForm,
     ListFilterForm,
     NewCustomerForm,
     NoteForm,
+    PriorityForm,
     ProgressNoteForm,
     ReasonForm,
     ResolveForm,
@@ -59,6 +63,9 @@ if TYPE_CHECKING:
 PAGE_SIZE = 25
 SEARCH_LIMIT = 10
 _ONE_DAY = dt.timedelta(days=1)
+# An htmx event: the intake's customer, product or proposed priority changed, so the promise
+# sentence (sla:preview_sentence, R-2.5) asks again.
+INTAKE_CHANGED = "intake-changed"
 
 
 def _user(request: HttpRequest) -> User:
@@ -120,6 +127,7 @@ def work_order_list(request: HttpRequest) -> HttpResponse:
         product_line_id=v["product_line"],
         received_from=form.day_start(v["received_from"]),
         received_to=form.day_start(v["received_to"] and v["received_to"] + _ONE_DAY),
+        due_before=v["due_before"],
         q=v["q"] or "",
     )
     sort = v["sort"] or "-received_at"
@@ -129,6 +137,10 @@ def work_order_list(request: HttpRequest) -> HttpResponse:
     except ValidationFailed:  # a mangled cursor: start again at the first page
         cursor = None
         page = selectors.work_order_list(actor=user, filters=filters, sort=sort, page_size=PAGE_SIZE)
+    # The page's open SLA targets in one query; each row shows its most urgent one (R-4.7).
+    sla_rows = sla_selectors.work_order_targets_many(actor=user, work_orders=page.items)
+    for wo in page.items:
+        wo.sla_row = sla_rows.get(wo.pk, [])  # type: ignore[attr-defined]
     context = {
         "form": form,
         "page": page,
@@ -136,6 +148,7 @@ def work_order_list(request: HttpRequest) -> HttpResponse:
         "first_page_url": _query(request, cursor=None) if cursor else "",
         "customer": _customer_or_none(user, filters.customer_id),
         "sort": sort,
+        "sort_hint": form.sort_hint(),
     }
     template = "workorders/list.html"
     if request.htmx and not request.htmx.boosted and request.htmx.target == "wo-results":
@@ -302,10 +315,27 @@ ACTIONS: dict[str, ActionSpec] = {
         button="btn-outline-primary",
         icon="telephone",
     ),
+    # SLA (R-3.3 / R-4.2, R-3.6): re-prioritise (targets recomputed), extend an open target.
+    "priority": ActionSpec(
+        gettext_lazy("Change priority"),
+        PriorityForm,
+        lambda u, pk, d: services.work_order_set_priority(actor=u, work_order_id=pk, **d),
+        gettext_lazy("The priority was changed; the SLA targets were computed again."),
+        button="btn-outline-warning",
+        icon="flag",
+    ),
+    "extend": ActionSpec(
+        gettext_lazy("Extend an SLA target"),
+        ExtendForm,
+        lambda u, pk, d: sla_services.target_extend(actor=u, **d),
+        gettext_lazy("The new promised time was recorded; the original due time is kept."),
+        button="btn-outline-primary",
+        icon="calendar-plus",
+    ),
 }
 
 
-def _form_for(name: str, user: Any, data: Any = None) -> django_forms.Form:
+def _form_for(name: str, user: Any, data: Any = None, *, targets: list[Any] | None = None) -> django_forms.Form:
     spec = ACTIONS[name]
     # Several action forms share field names ("note", "reason"): give each its own element ids
     # so every label points at its own field; the posted names stay the same.
@@ -314,25 +344,34 @@ def _form_for(name: str, user: Any, data: Any = None) -> django_forms.Form:
         return AssignForm(data, users=selectors.assignable_users(actor=user), auto_id=auto_id)
     if spec.form is CommunicationForm and data is None:
         return CommunicationForm(initial={"at": local_now_input(), "direction": "in"}, auto_id=auto_id)
+    if spec.form is ExtendForm:  # only this work order's open targets can be chosen
+        return ExtendForm(data, targets=[t for t in targets or [] if t.target.is_open], auto_id=auto_id)
     return spec.form(data, auto_id=auto_id)
 
 
-def _offered(user: Any, wo: WorkOrder) -> list[str]:
-    """The lifecycle actions the service allows now, then note and communication forms."""
+def _offered(user: Any, wo: WorkOrder, sla_targets: list[Any]) -> list[str]:
+    """The lifecycle actions the service allows now, then note and communication forms, then
+    re-prioritising and extending an SLA target (open work orders, users who may do it)."""
     names = [str(a) for a in services.available_actions(actor=user, wo=wo)]
     if not wo.is_read_only:
         if user.has_perm("workorders.handle_workorder") or user.has_perm("workorders.record_communication"):
             names.append("note")
         if user.has_perm("workorders.record_communication"):
             names.append("communication")
+    if wo.is_open:
+        if user.has_perm("workorders.assign_workorder") or user.has_perm("workorders.add_workorder"):
+            names.append("priority")
+        if user.has_perm("workorders.handle_workorder") and any(t.target.is_open for t in sla_targets):
+            names.append("extend")
     return names
 
 
 def _detail_context(user: Any, wo: WorkOrder, bound: tuple[str, django_forms.Form] | None = None) -> dict[str, Any]:
     timeline = list(selectors.work_order_timeline(actor=user, work_order_id=wo.pk))
+    sla_targets = sla_selectors.work_order_targets(actor=user, work_order=wo)
     action_forms = []
-    for name in _offered(user, wo):
-        form = bound[1] if bound and bound[0] == name else _form_for(name, user)
+    for name in _offered(user, wo, sla_targets):
+        form = bound[1] if bound and bound[0] == name else _form_for(name, user, targets=sla_targets)
         action_forms.append(
             {"name": name, "spec": ACTIONS[name], "form": form, "open": bool(bound and bound[0] == name)}
         )
@@ -343,6 +382,7 @@ def _detail_context(user: Any, wo: WorkOrder, bound: tuple[str, django_forms.For
         "product": product,
         "warranty": product.warranty_status() if product else "",
         "timeline": timeline,
+        "sla_targets": sla_targets,
         "action_forms": action_forms,
     }
 
@@ -355,7 +395,8 @@ def work_order_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
     user = _user(request)
     wo = selectors.work_order_get(actor=user, work_order_id=pk)
     spec = ACTIONS[action]
-    form = _form_for(action, user, request.POST)
+    targets = sla_selectors.work_order_targets(actor=user, work_order=wo) if spec.form is ExtendForm else None
+    form = _form_for(action, user, request.POST, targets=targets)
     if form.is_valid():
         try:
             spec.run(user, wo.pk, form.cleaned_data)
@@ -465,7 +506,9 @@ def intake_pick(request: HttpRequest) -> HttpResponse:
     customer_id = _int(request.GET.get("customer_id"))
     product_id = _int(request.GET.get("installed_product_id"))
     context = _picked(_user(request), None if product_id else customer_id, product_id)
-    return render(request, "workorders/intake.html#picked", context)
+    response = render(request, "workorders/intake.html#picked", context)
+    response["HX-Trigger"] = INTAKE_CHANGED
+    return response
 
 
 @require_POST
@@ -480,7 +523,7 @@ def intake_customer_create(request: HttpRequest) -> HttpResponse:
             show_domain_error(form, exc)
         else:
             response = render(request, "workorders/intake.html#picked", _picked(user, customer.pk, None))
-            response["HX-Trigger"] = "customer-created"
+            response["HX-Trigger"] = f"customer-created, {INTAKE_CHANGED}"
             return retarget(response, "#picked")
     return render(request, "workorders/intake.html#new_customer", {"new_customer_form": form}, status=422)
 
@@ -497,6 +540,8 @@ def intake_guided(request: HttpRequest) -> HttpResponse:
         else ""
     )
     form = IntakeForm(initial={"priority": proposed})
-    return render(
+    response = render(
         request, "workorders/intake.html#guided", {"guided": fault, "proposed": proposed, "form": form, "oob": True}
     )
+    response["HX-Trigger"] = INTAKE_CHANGED  # the proposed priority changes the promise (R-2.5)
+    return response

@@ -79,3 +79,31 @@ def action_label(action: str) -> str:
 @register.filter
 def mode_label(mode: str) -> str:
     return str(HandlingMode(mode).label) if mode in HandlingMode.values else mode
+
+
+# SLA events on the timeline (R-3.6): the stored data is plain JSON (codes and ISO 8601 times).
+@register.filter
+def iso_moment(value: str) -> str:
+    """An ISO 8601 time from an event's data, shown as the SLA block shows due times."""
+    import datetime as dt
+
+    from aftersales.sla.templatetags.sla import sla_moment
+
+    try:
+        return sla_moment(dt.datetime.fromisoformat(value))
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def sla_target_label(kind: str) -> str:
+    from aftersales.sla.models import TargetKind
+
+    return str(TargetKind(kind).label) if kind in TargetKind.values else kind
+
+
+@register.filter
+def agreed_how_label(channel: str) -> str:
+    from aftersales.sla.models import SlaExtension
+
+    return str(SlaExtension.How(channel).label) if channel in SlaExtension.How.values else channel
