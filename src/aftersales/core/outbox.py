@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -144,6 +145,52 @@ def outbox_enqueue(
     return _write([message])[0]
 
 
+@dataclass(frozen=True)
+class Notice:
+    """What to tell one user; ``notify_users`` turns notices into outbox messages."""
+
+    user: User
+    subject: str
+    body: str
+    topic: str
+    dedupe_key_prefix: str | None = None
+    channels: tuple[str, ...] = (Channel.IN_APP, Channel.EMAIL, Channel.SMS)
+
+
+def notify_users(notices: Iterable[Notice]) -> list[OutboxMessage]:
+    """Notify each notice's user on each of its channels they can be reached on (in-app always;
+    e-mail if they have an address; SMS if they have a phone), all in one INSERT. Same
+    transaction rule as ``outbox_enqueue``.
+
+    With ``dedupe_key_prefix`` each channel's key is ``<prefix>:<channel>``, so repeating the
+    call (a retried request, a periodic job run twice) writes nothing new.
+    """
+    messages: list[OutboxMessage] = []
+    for notice in notices:
+        user = notice.user
+        for channel in (Channel.IN_APP, Channel.EMAIL, Channel.SMS):
+            if channel not in notice.channels:
+                continue
+            if channel == Channel.EMAIL and not (user.email or "").strip():
+                continue
+            if channel == Channel.SMS and not (user.phone or "").strip():
+                continue
+            text = notice.body if channel != Channel.SMS or not notice.subject else f"{notice.subject}\n{notice.body}"
+            prefix = notice.dedupe_key_prefix
+            messages.append(
+                _message(
+                    channel=channel,
+                    recipient=user,
+                    address="",
+                    subject=notice.subject,
+                    body=text,
+                    topic=notice.topic,
+                    dedupe_key=f"{prefix}:{channel}" if prefix else None,
+                )
+            )
+    return _write(messages)
+
+
 def notify_user(
     *,
     user: User | None,
@@ -153,37 +200,11 @@ def notify_user(
     channels: Iterable[str] = (Channel.IN_APP, Channel.EMAIL, Channel.SMS),
     dedupe_key_prefix: str | None = None,
 ) -> list[OutboxMessage]:
-    """Notify a user on each of ``channels`` they can be reached on (in-app always; e-mail if
-    they have an address; SMS if they have a phone). Same transaction rule as ``outbox_enqueue``.
-
-    With ``dedupe_key_prefix`` each channel's key is ``<prefix>:<channel>``, so repeating the
-    call (a retried request, a periodic job run twice) writes nothing new. ``user=None`` (say, a
-    work order nobody is assigned to yet) notifies nobody.
-    """
+    """``notify_users`` for one user; ``user=None`` (say, a work order nobody is assigned to
+    yet) notifies nobody."""
     if user is None:
         return []
-    wanted = set(channels)
-    messages: list[OutboxMessage] = []
-    for channel in (Channel.IN_APP, Channel.EMAIL, Channel.SMS):
-        if channel not in wanted:
-            continue
-        if channel == Channel.EMAIL and not (user.email or "").strip():
-            continue
-        if channel == Channel.SMS and not (user.phone or "").strip():
-            continue
-        text = body if channel != Channel.SMS or not subject else f"{subject}\n{body}"
-        messages.append(
-            _message(
-                channel=channel,
-                recipient=user,
-                address="",
-                subject=subject,
-                body=text,
-                topic=topic,
-                dedupe_key=f"{dedupe_key_prefix}:{channel}" if dedupe_key_prefix else None,
-            )
-        )
-    return _write(messages)
+    return notify_users([Notice(user, subject, body, topic, dedupe_key_prefix, tuple(channels))])
 
 
 def _deliver_after_commit() -> None:

@@ -115,24 +115,15 @@ def _load(calendar_id: int) -> Timeline:
         return _registry.timelines.setdefault(calendar_id, timeline)
 
 
-def default_calendar_id() -> int:
-    """The default calendar's id, cached like the calendars themselves."""
-    now = monotonic()
-    if now >= _registry.next_check:
-        _revalidate(now)
-    calendar_id = _registry.default_id
-    if calendar_id is None:
-        calendar_id = _registry.default_id = selectors.calendar_default_id()
-    return calendar_id
-
-
 def timeline_for(calendar: CalendarRef = None) -> Timeline:
     """The cached timeline of ``calendar`` (a Calendar, its id, or None for the default)."""
     now = monotonic()
     if now >= _registry.next_check:
         _revalidate(now)
     if calendar is None:
-        calendar_id = default_calendar_id()
+        calendar_id = _registry.default_id
+        if calendar_id is None:
+            calendar_id = _registry.default_id = selectors.calendar_default_id()
     elif isinstance(calendar, int):
         calendar_id = calendar
     else:

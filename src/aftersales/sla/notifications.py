@@ -1,6 +1,7 @@
 """Who hears about SLA warnings and breaches, through the outbox (R-4.7), in Chinese.
 
-Written in the watcher's transaction, each with a dedupe key, so a repeated scan writes nothing new.
+The watcher collects these notices and writes them in its transaction, each with a dedupe key,
+so a repeated scan writes nothing new.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from aftersales.core.outbox import notify_user
+from aftersales.core.outbox import Notice
 from aftersales.sla.models import TargetKind, WorkOrderTarget
 
 
@@ -19,22 +20,26 @@ def local_time(moment: dt.datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
-def target_warning(target: WorkOrderTarget) -> None:
+def target_warning(target: WorkOrderTarget) -> list[Notice]:
     """80 % of the time is used: tell the assignee (the first-contact owner while unassigned)."""
     wo = target.work_order
     user = wo.assignee if wo.assignee_id else wo.owner
+    if user is None:
+        return []
     with translation.override("zh-hans"):
         values = {"number": wo.number, "target": TargetKind(target.kind).label, "due": local_time(target.due_at)}
-        notify_user(
-            user=user,
-            subject=_("SLA warning: %(number)s %(target)s is due at %(due)s") % values,
-            body=_("Work order %(number)s: the target “%(target)s” is due at %(due)s. Please act now.") % values,
-            topic=f"workorder:{wo.pk}",
-            dedupe_key_prefix=f"sla:{target.pk}:warn",
-        )
+        return [
+            Notice(
+                user=user,
+                subject=_("SLA warning: %(number)s %(target)s is due at %(due)s") % values,
+                body=_("Work order %(number)s: the target “%(target)s” is due at %(due)s. Please act now.") % values,
+                topic=f"workorder:{wo.pk}",
+                dedupe_key_prefix=f"sla:{target.pk}:warn",
+            )
+        ]
 
 
-def target_breached(target: WorkOrderTarget, supervisors: list[Any]) -> None:
+def target_breached(target: WorkOrderTarget, supervisors: list[Any]) -> list[Notice]:
     """The target is missed: escalate to the supervisors (R-4.7)."""
     wo = target.work_order
     with translation.override("zh-hans"):
@@ -46,15 +51,21 @@ def target_breached(target: WorkOrderTarget, supervisors: list[Any]) -> None:
             "priority": wo.priority,
             "assignee": assignee,
         }
-        for user in supervisors:
-            notify_user(
+        subject = _("SLA breach: %(number)s %(target)s was due at %(due)s") % values
+        body = (
+            _(
+                "Work order %(number)s (%(priority)s, assigned to %(assignee)s) missed the target"
+                " “%(target)s”, due at %(due)s."
+            )
+            % values
+        )
+        return [
+            Notice(
                 user=user,
-                subject=_("SLA breach: %(number)s %(target)s was due at %(due)s") % values,
-                body=_(
-                    "Work order %(number)s (%(priority)s, assigned to %(assignee)s) missed the target"
-                    " “%(target)s”, due at %(due)s."
-                )
-                % values,
+                subject=subject,
+                body=body,
                 topic=f"workorder:{wo.pk}",
                 dedupe_key_prefix=f"sla:{target.pk}:breach:{user.pk}",
             )
+            for user in supervisors
+        ]

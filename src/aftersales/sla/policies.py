@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.errors import DomainError
 from aftersales.sla import clocks
+from aftersales.sla import selectors as calendar_selectors
 from aftersales.sla.errors import SlaErrorCode
 from aftersales.sla.models import AppliesWhen, SlaPolicy, SlaTargetRule, TargetKind
 
@@ -84,7 +85,8 @@ def policy_for_work_order(wo: Any) -> SlaPolicy:
 
 
 def calendar_id_of(policy: SlaPolicy) -> int:
-    return policy.calendar_id or clocks.default_calendar_id()
+    # Read fresh, not from the clocks' cache: a stale id would break the targets' foreign key.
+    return policy.calendar_id or calendar_selectors.calendar_default_id()
 
 
 def paused_statuses(policy: SlaPolicy) -> frozenset[str]:
@@ -159,9 +161,11 @@ def intake_kinds(colour: str) -> list[str]:
     return kinds
 
 
-def plan_intake(*, policy: SlaPolicy, received_at: dt.datetime, colour: str = "", kinds: Any = None) -> list[Planned]:
+def plan_intake(
+    *, policy: SlaPolicy, received_at: dt.datetime, colour: str = "", kinds: Any = None, calendar_id: int | None = None
+) -> list[Planned]:
     """The targets of a request received at ``received_at`` (used by intake and the preview)."""
-    calendar_id = calendar_id_of(policy)
+    calendar_id = calendar_id or calendar_id_of(policy)
     in_hours = clocks.is_working_time(received_at, calendar_id)
     planned = []
     for kind in kinds if kinds is not None else intake_kinds(colour):

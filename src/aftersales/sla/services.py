@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.audit.models import AccessLog
 from aftersales.audit.services import record
 from aftersales.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from aftersales.core.outbox import Notice, notify_users
 from aftersales.sla import notifications, targets
 from aftersales.sla.clocks import calendar_cache_clear
 from aftersales.sla.errors import CalendarError, CalendarErrorCode, SlaErrorCode
@@ -400,14 +401,16 @@ def _scan(now: dt.datetime, what: str, batch_size: int) -> int:
         WorkOrderTarget.objects.filter(pk__in=[row.pk for row in rows], **open_rows).update(
             **({stamp: now, "breached": True} if what == "breach" else {stamp: now})
         )
+        notices: list[Notice] = []
         for target in rows:
             if what == "warn":
                 if target.due_at > now:  # past due already: the escalation speaks for it
-                    notifications.target_warning(target)
+                    notices += notifications.target_warning(target)
             else:
                 target.breached = True
                 targets.record_breach(target.work_order, target, met_at=None, overdue=None, now=now, new=True)
-                notifications.target_breached(target, _recipients(target.work_order, supervisors))
+                notices += notifications.target_breached(target, _recipients(target.work_order, supervisors))
+        notify_users(notices)  # the whole batch in one INSERT
     return len(rows)
 
 

@@ -227,7 +227,9 @@ def on_created(wo: Any, *, at: dt.datetime | None = None) -> None:
     calendar_id = policies.calendar_id_of(policy)
     targets = [
         _new(wo, planned)
-        for planned in policies.plan_intake(policy=policy, received_at=wo.received_at, colour=wo.colour)
+        for planned in policies.plan_intake(
+            policy=policy, received_at=wo.received_at, colour=wo.colour, calendar_id=calendar_id
+        )
     ]
     for target in targets:
         # On a live channel the agent speaking is the first response, met on receipt.
