@@ -63,7 +63,9 @@ STAFF_ITEMS: list[_Item] = [
     _Item(_("Work orders"), "workorders:list", "list-check", _perm("workorders.view_workorder")),
     _Item(_("New request"), "workorders:intake", "telephone-plus", _perm("workorders.add_workorder")),
     _Item(_("Customers"), "customers:list", "people", _perm("customers.view_customer")),
-    _Item(pgettext_lazy("navigation", "SLA compliance"), "sla:compliance", "speedometer2", _perm("sla.view_compliance")),
+    _Item(
+        pgettext_lazy("navigation", "SLA compliance"), "sla:compliance", "speedometer2", _perm("sla.view_compliance")
+    ),
     _Item(_("Work calendar"), "sla:calendar", "calendar3", _perm("sla.change_calendarday")),
     _Item(_("Audit log"), "audit:log", "shield-check", _perm("audit.view_accesslog")),
     _Item(_("Outbox"), "core:outbox", "send", _perm("core.view_outbox")),
