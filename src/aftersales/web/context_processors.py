@@ -122,4 +122,10 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         portal_links=portal_links,
         navigation=portal_links if _is_customer_user(user) else nav_links,
     )
+    if not _is_customer_user(user) and user.has_perm("sla.change_calendarday"):
+        # A year without its official calendar makes every deadline wrong around holidays:
+        # those who can fix it see it on every page (a callable: read only when shown).
+        from aftersales.sla.selectors import calendar_warnings
+
+        context["calendar_warnings"] = calendar_warnings
     return context
