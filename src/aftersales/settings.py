@@ -193,4 +193,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # run_huey gives the "huey" logger a handler of its own; not propagating avoids every line twice.
+    "loggers": {"huey": {"propagate": False}},
 }
