@@ -355,10 +355,8 @@ def main() -> None:
     from aftersales.workorders.models import WorkOrder
 
     call_command("migrate", verbosity=0)
-    from django.conf import settings
 
-    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():  # the pages need the manifest
-        call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # the pages need a current manifest
     loaded = load(args.rows)
     agent = User.objects.get(username="bench-agent0")
     client = Client()

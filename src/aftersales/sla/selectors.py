@@ -308,20 +308,21 @@ def target_view(target: WorkOrderTarget, now: dt.datetime) -> TargetView:
     return TargetView(target, TargetState.ON_TIME, left)
 
 
-def _visible_targets(actor: Any) -> QuerySet[WorkOrderTarget]:
+def _visible_targets(actor: Any, work_order_ids: list[int]) -> QuerySet[WorkOrderTarget]:
     from aftersales.workorders.selectors import work_order_scope
 
+    # The scope check is bounded by the ids: "IN (every work order in scope)" would make the
+    # database walk the whole scope for a page of 25.
+    in_scope = work_order_scope(actor=actor).filter(pk__in=work_order_ids).values("pk")
     # Targets that stopped applying (a reassignment restarted the contact target, the resolution
     # ended progress updates) are not shown, unless they were missed.
-    return WorkOrderTarget.objects.filter(work_order__in=work_order_scope(actor=actor)).exclude(
-        cancelled_at__isnull=False, breached=False
-    )
+    return WorkOrderTarget.objects.filter(work_order__in=in_scope).exclude(cancelled_at__isnull=False, breached=False)
 
 
 def work_order_targets(*, actor: Any, work_order: Any, now: dt.datetime | None = None) -> list[TargetView]:
     """Every target of one work order the actor may see, by due time (one query)."""
     now = now or timezone.now()
-    rows = _visible_targets(actor).filter(work_order_id=work_order.pk).order_by("due_at", "id")
+    rows = _visible_targets(actor, [work_order.pk]).order_by("due_at", "id")
     return [target_view(row, now) for row in rows]
 
 
@@ -332,11 +333,7 @@ def work_order_targets_many(
     now = now or timezone.now()
     ids = [wo.pk for wo in work_orders]
     result: dict[int, list[TargetView]] = {pk: [] for pk in ids}
-    rows = (
-        _visible_targets(actor)
-        .filter(work_order_id__in=ids, met_at__isnull=True, cancelled_at__isnull=True)
-        .order_by("due_at", "id")
-    )
+    rows = _visible_targets(actor, ids).filter(met_at__isnull=True, cancelled_at__isnull=True).order_by("due_at", "id")
     for row in rows:
         result[row.work_order_id].append(target_view(row, now))
     return result

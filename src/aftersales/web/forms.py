@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from aftersales.core.errors import DomainError
 
@@ -16,3 +21,22 @@ def show_domain_error(form: forms.Form, error: DomainError) -> None:
     for name, text in error.fields.items():
         field = name if name in form.fields else name.removesuffix("_id")
         form.add_error(field if field in form.fields else None, str(text))
+
+
+class FastSelect(forms.Select):
+    """A single select whose options are written in Python.
+
+    Django renders every <option> through a template of its own (about 0.1 ms each); a filter
+    with every member of staff as an option then costs more than the list it filters. Flat
+    choices only (no option groups).
+    """
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        chosen = "" if value is None else str(value[0] if isinstance(value, (list, tuple)) and value else value)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((v, mark_safe(" selected") if str(v) == chosen else "", label) for v, label in self.choices),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final), options)

@@ -1,7 +1,7 @@
 """Page input parsing for work orders: turn form data into plain values for the services.
 
 Fields are named after the service keyword arguments, so a ``ValidationFailed.fields`` key
-from a service lands on the form field of the same name (``apply_errors``). The forms check
+from a service lands on the form field of the same name (``web.forms.show_domain_error``). The forms check
 only types; the rules (required text, times not in the future, ...) live in the services.
 """
 
@@ -19,6 +19,7 @@ from aftersales.catalog.models import Colour, Priority, ServiceType
 from aftersales.customers.models import Customer
 from aftersales.sla.models import SlaExtension
 from aftersales.sla.templatetags.sla import sla_moment
+from aftersales.web.forms import FastSelect
 from aftersales.workorders.models import Channel, Communication
 from aftersales.workorders.states import HandlingMode, Status
 
@@ -145,6 +146,7 @@ class ListFilterForm(forms.Form):
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple):
+                field.widget = widget = FastSelect(choices=field.choices)
                 widget.attrs["class"] = "form-select form-select-sm"
             elif not widget.is_hidden and not isinstance(widget, forms.SelectMultiple):
                 widget.attrs["class"] = "form-control form-control-sm"
