@@ -85,8 +85,15 @@ def policy_for_work_order(wo: Any) -> SlaPolicy:
 
 
 def calendar_id_of(policy: SlaPolicy) -> int:
-    # Read fresh, not from the clocks' cache: a stale id would break the targets' foreign key.
-    return policy.calendar_id or calendar_selectors.calendar_default_id()
+    # Read fresh, not from the clocks' cache (a stale id would break the targets' foreign key),
+    # but once per policy object, which lives for one request.
+    if policy.calendar_id:
+        return policy.calendar_id
+    cached: int | None = getattr(policy, "_default_calendar_id", None)
+    if cached is None:
+        cached = calendar_selectors.calendar_default_id()
+        policy._default_calendar_id = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def paused_statuses(policy: SlaPolicy) -> frozenset[str]:
