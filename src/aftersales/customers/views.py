@@ -8,19 +8,17 @@ addresses go through ``customers.masking`` (R-13.1).
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from aftersales.audit.services import record
-from aftersales.core.errors import DomainError, NotFound
+from aftersales.core.errors import DomainError
 from aftersales.core.pagination import keyset_page
 from aftersales.customers import selectors, services
 from aftersales.customers.forms import (
@@ -32,6 +30,7 @@ from aftersales.customers.forms import (
 )
 from aftersales.customers.masking import may_see_contact_details, shown_address, shown_phone
 from aftersales.customers.models import WarrantyStatus
+from aftersales.web.access import client_ip, staff_page
 from aftersales.web.forms import show_domain_error
 from aftersales.workorders.selectors import customer_communications, customer_work_orders, installed_product_work_orders
 
@@ -49,28 +48,8 @@ def _user(request: HttpRequest) -> User:
     return cast("User", request.user)
 
 
-def staff_page(view: View) -> View:
-    """Logged-in staff only: portal users have their own pages; scope errors become 404."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if _user(request).is_customer_user:
-            raise PermissionDenied
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-
-    return wrapper
-
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
-
-
 @require_GET
-@staff_page
+@staff_page("customers.view_customer")
 def customer_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not user.has_perm("customers.view_customer"):
@@ -106,11 +85,11 @@ def _history(user: User, customer_id: int) -> list[dict[str, Any]]:
 
 
 @require_GET
-@staff_page
+@staff_page("customers.view_customer")
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     customer = selectors.customer_get(actor=user, customer_id=pk)
-    record(actor=user, action="view", obj=customer, ip=_ip(request))
+    record(actor=user, action="view", obj=customer, ip=client_ip(request))
     contacts = [(c, shown_phone(user, c.phone)) for c in customer.contacts.all()]
     products = [
         (p, WarrantyStatus(p.warranty_status()))
@@ -130,7 +109,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@staff_page
+@staff_page("customers.view_customer")
 def customer_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not user.has_perm("customers.add_customer"):
@@ -149,7 +128,7 @@ def customer_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@staff_page
+@staff_page("customers.view_customer")
 def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     customer = selectors.customer_get(actor=user, customer_id=pk)
@@ -179,7 +158,7 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@staff_page
+@staff_page("customers.view_customer")
 def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     customer = selectors.customer_get(actor=user, customer_id=pk)
@@ -199,7 +178,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@staff_page
+@staff_page("customers.view_customer")
 def product_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     customer = selectors.customer_get(actor=user, customer_id=pk)
@@ -219,11 +198,11 @@ def product_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@staff_page
+@staff_page("customers.view_customer")
 def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     product = selectors.installed_product_get(actor=user, installed_product_id=pk)
-    record(actor=user, action="view", obj=product, ip=_ip(request))
+    record(actor=user, action="view", obj=product, ip=client_ip(request))
     work_orders = list(installed_product_work_orders(actor=user, installed_product_id=product.pk)[:HISTORY_LIMIT])
     context = {
         "product": product,

@@ -10,13 +10,10 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms as django_forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,6 +31,7 @@ from aftersales.customers import selectors as customer_selectors
 from aftersales.customers import services as customer_services
 from aftersales.sla import selectors as sla_selectors
 from aftersales.sla import services as sla_services
+from aftersales.web.access import client_ip, staff_page
 from aftersales.web.forms import show_domain_error
 from aftersales.workorders import selectors, services
 from aftersales.workorders.forms import (
@@ -70,32 +68,6 @@ INTAKE_CHANGED = "intake-changed"
 
 def _user(request: HttpRequest) -> User:
     return cast("User", request.user)
-
-
-def staff_page(perm: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Logged-in staff holding ``perm``; customer (portal) users never see staff pages."""
-
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        @login_required
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            user = _user(request)
-            if user.is_customer_user or not user.has_perm(perm):
-                raise PermissionDenied
-            try:
-                return view(request, *args, **kwargs)
-            except errors.NotFound as exc:
-                raise Http404 from exc
-            except errors.PermissionDenied as exc:
-                raise PermissionDenied from exc
-
-        return wrapped
-
-    return decorate
-
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 def _int(value: str | None) -> int | None:
@@ -192,7 +164,7 @@ def _customer_or_none(user: Any, customer_id: int | None) -> Any:
 def work_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     wo = selectors.work_order_get(actor=user, work_order_id=pk)
-    record(actor=user, action="view", obj=wo, ip=_ip(request))
+    record(actor=user, action="view", obj=wo, ip=client_ip(request))
     return render(request, "workorders/detail.html", _detail_context(user, wo))
 
 
