@@ -356,3 +356,22 @@ def test_search_follows_a_customer_rename(agent):
     customer_update(actor=agent, customer=wo.customer, name="欧阳明月")
     found = [w.pk for w in work_order_list(actor=agent, filters=WorkOrderFilters(q="阳明")).items]
     assert found == [wo.pk]
+
+
+def test_search_for_a_common_word_lists_every_match_newest_first(agent, monkeypatch):
+    """A word in many work orders takes the other query plan; the page is the same."""
+    from aftersales.workorders import search
+
+    monkeypatch.setattr(search, "FEW_MATCHES", 2)
+    product = InstalledProductFactory()
+    now = timezone.now()
+    leaking = [
+        make_work_order(agent, product, symptom="净水器漏水", received_at=now - dt.timedelta(hours=h))
+        for h in (3, 1, 2)
+    ]
+    make_work_order(agent, product, symptom="空调不制冷")
+    page = work_order_list(actor=agent, filters=WorkOrderFilters(q="漏水"), page_size=2)
+    rest = work_order_list(actor=agent, filters=WorkOrderFilters(q="漏水"), page_size=2, cursor=page.next_cursor)
+    expected = [wo.pk for wo in sorted(leaking, key=lambda wo: wo.received_at, reverse=True)]
+    assert [w.pk for w in page.items + rest.items] == expected
+    assert page.count == 3
