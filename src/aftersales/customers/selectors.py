@@ -10,17 +10,27 @@ from aftersales.core.errors import NotFound
 from aftersales.customers.models import Customer, InstalledProduct
 
 
-def customer_scope(*, actor: Any) -> QuerySet[Customer]:
-    """Staff with the right see every customer; a portal user only their own organisation;
-    a technician the customers of the work orders assigned to them."""
-    qs = Customer.objects.select_related("category", "region")
+def _scoped(qs: QuerySet[Any], actor: Any, via: str = "") -> QuerySet[Any]:
+    """``qs`` limited to the customers the actor may see, reached through ``via`` (``""`` for
+    Customer itself, ``"customer__"`` for rows that belong to one).
+
+    Staff with the right see every customer; a portal user only their own organisation; a
+    technician the customers of the work orders assigned to them. Written as a condition on the
+    row itself, not "customer IN (every customer in scope)", which makes the database list the
+    whole scope to answer one lookup.
+    """
     if getattr(actor, "customer_id", None):
-        return qs.filter(pk=actor.customer_id)
+        return qs.filter(**{f"{via}pk": actor.customer_id})
     if not actor.has_perm("customers.view_customer"):
         return qs.none()
     if actor.has_perm("workorders.view_all_workorders"):
         return qs
-    return qs.filter(work_orders__assignee=actor).distinct()
+    # Through the technician's work orders a customer can match several times.
+    return qs.filter(**{f"{via}work_orders__assignee": actor}).distinct()
+
+
+def customer_scope(*, actor: Any) -> QuerySet[Customer]:
+    return _scoped(Customer.objects.select_related("category", "region"), actor)
 
 
 def customer_list(
@@ -47,10 +57,8 @@ def customer_get(*, actor: Any, customer_id: int) -> Customer:
 
 
 def installed_product_scope(*, actor: Any) -> QuerySet[InstalledProduct]:
-    customers = customer_scope(actor=actor)
-    return InstalledProduct.objects.select_related("product_model__product_line", "customer").filter(
-        customer__in=customers.values("pk")
-    )
+    qs = InstalledProduct.objects.select_related("product_model__product_line", "customer")
+    return _scoped(qs, actor, via="customer__")
 
 
 def installed_product_get(*, actor: Any, installed_product_id: int) -> InstalledProduct:
