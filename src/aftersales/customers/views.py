@@ -31,7 +31,7 @@ from aftersales.customers.forms import (
 from aftersales.customers.masking import may_see_contact_details, shown_address, shown_phone
 from aftersales.customers.models import WarrantyStatus
 from aftersales.web.access import client_ip, staff_page
-from aftersales.web.forms import show_domain_error
+from aftersales.web.forms import form_status, submit
 from aftersales.workorders.selectors import customer_communications, customer_work_orders, installed_product_work_orders
 
 if TYPE_CHECKING:
@@ -115,16 +115,11 @@ def customer_create(request: HttpRequest) -> HttpResponse:
     if not user.has_perm("customers.add_customer"):
         raise PermissionDenied
     form = CustomerCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            customer = services.customer_create(actor=user, **form.service_values())
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, _("Customer %(name)s created.") % {"name": customer.name})
-            return redirect("customers:detail", pk=customer.pk)
-    status = 422 if request.method == "POST" else 200
-    return render(request, "customers/form.html", {"form": form, "customer": None}, status=status)
+    customer = submit(form, lambda: services.customer_create(actor=user, **form.service_values()))
+    if customer is not None:
+        messages.success(request, _("Customer %(name)s created.") % {"name": customer.name})
+        return redirect("customers:detail", pk=customer.pk)
+    return render(request, "customers/form.html", {"form": form, "customer": None}, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -145,16 +140,10 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "service_preferences": customer.service_preferences,
     }
     form = CustomerForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.customer_update(actor=user, customer=customer, **form.service_values())
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("customers:detail", pk=customer.pk)
-    status = 422 if request.method == "POST" else 200
-    return render(request, "customers/form.html", {"form": form, "customer": customer}, status=status)
+    if submit(form, lambda: services.customer_update(actor=user, customer=customer, **form.service_values())):
+        messages.success(request, _("Changes saved."))
+        return redirect("customers:detail", pk=customer.pk)
+    return render(request, "customers/form.html", {"form": form, "customer": customer}, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -165,16 +154,11 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not user.has_perm("customers.change_customer"):
         raise PermissionDenied
     form = ContactForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_create(actor=user, customer=customer, **form.cleaned_data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, _("Contact added."))
-            return redirect("customers:detail", pk=customer.pk)
-    status = 422 if request.method == "POST" else 200
-    return render(request, "customers/contact_form.html", {"form": form, "customer": customer}, status=status)
+    if submit(form, lambda: services.contact_create(actor=user, customer=customer, **form.cleaned_data)):
+        messages.success(request, _("Contact added."))
+        return redirect("customers:detail", pk=customer.pk)
+    context = {"form": form, "customer": customer}
+    return render(request, "customers/contact_form.html", context, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -185,16 +169,14 @@ def product_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not user.has_perm("customers.add_installedproduct"):
         raise PermissionDenied
     form = InstalledProductForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            product = services.installed_product_create(actor=user, customer=customer, **form.service_values())
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(request, _("Installed product registered."))
-            return redirect("customers:product", pk=product.pk)
-    status = 422 if request.method == "POST" else 200
-    return render(request, "customers/product_form.html", {"form": form, "customer": customer}, status=status)
+    product = submit(
+        form, lambda: services.installed_product_create(actor=user, customer=customer, **form.service_values())
+    )
+    if product is not None:
+        messages.success(request, _("Installed product registered."))
+        return redirect("customers:product", pk=product.pk)
+    context = {"form": form, "customer": customer}
+    return render(request, "customers/product_form.html", context, status=form_status(form))
 
 
 @require_GET

@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aftersales.audit.services import record
+from aftersales.core import errors
 from aftersales.core.errors import DomainError, NotFound
 from aftersales.portal import selectors
 from aftersales.portal.forms import ReopenForm, RequestForm
-from aftersales.web.forms import show_domain_error
+from aftersales.web.forms import form_status, submit
 from aftersales.workorders.models import Channel
 from aftersales.workorders.selectors import work_order_get, work_order_list
 from aftersales.workorders.services import available_actions, work_order_confirm, work_order_create, work_order_reopen
@@ -54,6 +55,8 @@ def portal_page(view: View) -> View:
             return view(request, *args, **kwargs)
         except NotFound:
             raise Http404 from None
+        except errors.PermissionDenied:
+            raise PermissionDenied from None
 
     return wrapper
 
@@ -73,21 +76,19 @@ def home(request: HttpRequest) -> HttpResponse:
 def new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = RequestForm(request.POST or None, products=selectors.portal_products(actor=user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            wo = work_order_create(
-                actor=user, customer_id=user.customer_id, channel=Channel.WEB, **form.service_values()
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Your request %(number)s has been submitted. We will contact you soon.") % {"number": wo.number},
-            )
-            return redirect("portal:detail", pk=wo.pk)
-    status = 422 if request.method == "POST" else 200
-    return render(request, "portal/new.html", {"form": form}, status=status)
+    wo = submit(
+        form,
+        lambda: work_order_create(
+            actor=user, customer_id=user.customer_id, channel=Channel.WEB, **form.service_values()
+        ),
+    )
+    if wo is not None:
+        messages.success(
+            request,
+            _("Your request %(number)s has been submitted. We will contact you soon.") % {"number": wo.number},
+        )
+        return redirect("portal:detail", pk=wo.pk)
+    return render(request, "portal/new.html", {"form": form}, status=form_status(form))
 
 
 def _detail(request: HttpRequest, pk: int, reopen_form: ReopenForm | None = None, status: int = 200) -> HttpResponse:
@@ -127,16 +128,11 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_page
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReopenForm(request.POST)
-    if form.is_valid():
-        try:
-            work_order_reopen(actor=_user(request), work_order_id=pk, reason=form.cleaned_data["reason"])
-        except NotFound:
-            raise
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            messages.success(
-                request, _("We are sorry it is not fixed yet. Your request is open again and we will contact you.")
-            )
-            return redirect("portal:detail", pk=pk)
+    if submit(
+        form, lambda: work_order_reopen(actor=_user(request), work_order_id=pk, reason=form.cleaned_data["reason"])
+    ):
+        messages.success(
+            request, _("We are sorry it is not fixed yet. Your request is open again and we will contact you.")
+        )
+        return redirect("portal:detail", pk=pk)
     return _detail(request, pk, reopen_form=form, status=422)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from aftersales.core.errors import DomainError
+from aftersales.core.errors import DomainError, NotFound, PermissionDenied
 
 
 def show_domain_error(form: forms.Form, error: DomainError) -> None:
@@ -40,3 +41,28 @@ class FastSelect(forms.Select):
             ((v, mark_safe(" selected") if str(v) == chosen else "", label) for v, label in self.choices),
         )
         return format_html("<select{}>{}</select>", flatatt(final), options)
+
+
+T = TypeVar("T")
+
+
+def submit(form: forms.Form, action: Callable[[], T]) -> T | None:
+    """Run ``action`` (one service call) when ``form`` is bound and valid, and return its result.
+
+    A refusal from the service lands on the form and gives None; "not found" and "no
+    permission" are not form errors and go on to become the 404 and 403 pages.
+    """
+    if not form.is_bound or not form.is_valid():
+        return None
+    try:
+        return action()
+    except (NotFound, PermissionDenied):
+        raise
+    except DomainError as error:
+        show_domain_error(form, error)
+        return None
+
+
+def form_status(form: forms.Form) -> int:
+    """422 for a posted form that comes back with errors, 200 for a fresh one."""
+    return 422 if form.is_bound else 200
