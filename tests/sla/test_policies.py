@@ -270,3 +270,44 @@ def test_r4_8_queue_time_outside_hours_is_the_next_working_start_except_p1():
     assert queue_time(received_at=at(2026, 11, 23, 17, 30), priority="P2") == at(2026, 11, 24, 8, 30)
     assert queue_time(received_at=at(2026, 9, 30, 22), priority="P3") == at(2026, 10, 8, 8, 30)
     assert queue_time(received_at=at(2026, 9, 30, 22), priority="P1") == at(2026, 9, 30, 22)
+
+
+# ---- the per-process cache of the policies (intake's hot path) -----------------------------
+def test_r4_9_a_cached_lookup_costs_one_statement_and_sees_every_change():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    policy_for(priority="P2")
+    with CaptureQueriesContext(connection) as queries:
+        policy = policy_for(priority="P2")
+    assert len(queries) == 1  # the change stamp
+    assert rule_seconds(policy, "response") == 4 * 3600
+
+    # A bulk update (no signal, no updated_at) is seen at once.
+    SlaTargetRule.objects.filter(policy__priority="P2", kind="response").update(duration_seconds=3 * 3600)
+    assert rule_seconds(policy_for(priority="P2"), "response") == 3 * 3600
+
+
+def test_r4_9_a_rolled_back_change_is_not_served_from_the_cache():
+    from django.db import transaction
+
+    with transaction.atomic():
+        SlaTargetRule.objects.filter(policy__priority="P2", kind="response").update(duration_seconds=60)
+        assert rule_seconds(policy_for(priority="P2"), "response") == 60  # cached under the new stamp
+        transaction.set_rollback(True)
+    assert rule_seconds(policy_for(priority="P2"), "response") == 4 * 3600
+
+
+def test_r4_9_a_new_default_calendar_is_used_at_once():
+    from aftersales.sla.models import Calendar
+    from aftersales.sla.policies import calendar_id_of
+
+    old = Calendar.objects.get(is_default=True)
+    assert calendar_id_of(policy_for(priority="P2")) == old.pk
+    Calendar.objects.filter(pk=old.pk).update(is_default=False)
+    new = Calendar.objects.create(name="第二工厂", is_default=True)
+    assert calendar_id_of(policy_for(priority="P2")) == new.pk
+
+
+def rule_seconds(policy, kind):
+    return next(rule.duration for rule in policy.rules.all() if rule.kind == kind)

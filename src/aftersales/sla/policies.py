@@ -12,14 +12,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core import stamps
 from aftersales.core.errors import DomainError
 from aftersales.sla import clocks
 from aftersales.sla import selectors as calendar_selectors
 from aftersales.sla.errors import SlaErrorCode
-from aftersales.sla.models import AppliesWhen, SlaPolicy, SlaTargetRule, TargetKind
+from aftersales.sla.models import AppliesWhen, Calendar, SlaPolicy, SlaTargetRule, TargetKind
 
 # Statuses (workorders.states.Status values) a policy may pause on (R-4.6).
 WAITING_CUSTOMER = "waiting_customer"
@@ -50,6 +50,46 @@ class Planned:
     policy_id: int
 
 
+# ---- the per-process cache of the active policies -------------------------------------------
+# Intake looks the policy up on every request; the policies change a few times a year. The cache
+# holds every active policy with its rules and the default calendar's id, and is trusted only
+# while the ``sla-config`` change stamp (renewed by triggers on the policy, rule and calendar
+# tables, core/stamps.py) is the one it was loaded under: one single-row SELECT per lookup, read
+# in the caller's transaction, so the policy and calendar ids it gives are current foreign keys.
+# Cached SlaPolicy objects are shared between requests: read them, never change them.
+STAMP_KEY = "sla-config"
+
+
+@dataclass(frozen=True, slots=True)
+class _Snapshot:
+    token: int | None
+    by_priority: dict[str, list[SlaPolicy]]
+
+
+_snapshot = _Snapshot(token=None, by_priority={})
+
+
+def _active_policies() -> dict[str, list[SlaPolicy]]:
+    token = stamps.token(STAMP_KEY)
+    snapshot = _snapshot
+    if token is not None and snapshot.token == token:
+        return snapshot.by_priority
+    # Loaded after the token was read: never older than the token it is stored under.
+    default_calendar_id = Calendar.objects.filter(is_default=True).values_list("pk", flat=True).first()
+    by_priority: dict[str, list[SlaPolicy]] = {}
+    for policy in SlaPolicy.objects.filter(is_active=True).prefetch_related("rules").order_by("pk"):
+        policy._default_calendar_id = default_calendar_id  # type: ignore[attr-defined]
+        by_priority.setdefault(policy.priority, []).append(policy)
+    if token is not None:  # no stamp row (a test flush): do not cache
+        _set_snapshot(_Snapshot(token=token, by_priority=by_priority))
+    return by_priority
+
+
+def _set_snapshot(snapshot: _Snapshot) -> None:
+    global _snapshot  # one reference, swapped whole; readers take a local copy
+    _snapshot = snapshot
+
+
 def policy_for(
     *,
     priority: str,
@@ -57,14 +97,14 @@ def policy_for(
     product_line_id: int | None = None,
     service_type: str = "",
 ) -> SlaPolicy:
-    """The policy that applies (rules prefetched); ``NoPolicy`` when none is active."""
-    candidates = list(
-        SlaPolicy.objects.filter(is_active=True, priority=priority)
-        .filter(Q(customer_category__isnull=True) | Q(customer_category_id=customer_category_id))
-        .filter(Q(product_line__isnull=True) | Q(product_line_id=product_line_id))
-        .filter(Q(service_type="") | Q(service_type=service_type or ""))
-        .prefetch_related("rules")
-    )
+    """The policy that applies (rules loaded); ``NoPolicy`` when none is active."""
+    candidates = [
+        policy
+        for policy in _active_policies().get(priority, [])
+        if policy.customer_category_id in (None, customer_category_id)
+        and policy.product_line_id in (None, product_line_id)
+        and policy.service_type in ("", service_type or "")
+    ]
     if not candidates:
         raise NoPolicy(
             SlaErrorCode.NO_POLICY,
@@ -85,15 +125,14 @@ def policy_for_work_order(wo: Any) -> SlaPolicy:
 
 
 def calendar_id_of(policy: SlaPolicy) -> int:
-    # Read fresh, not from the clocks' cache (a stale id would break the targets' foreign key),
-    # but once per policy object, which lives for one request.
+    """The policy's calendar, else the default calendar as of the policy's cache snapshot (a
+    policy not from the cache reads it fresh)."""
     if policy.calendar_id:
         return policy.calendar_id
-    cached: int | None = getattr(policy, "_default_calendar_id", None)
-    if cached is None:
-        cached = calendar_selectors.calendar_default_id()
-        policy._default_calendar_id = cached  # type: ignore[attr-defined]
-    return cached
+    default: int | None = getattr(policy, "_default_calendar_id", None)
+    if default is None:
+        default = calendar_selectors.calendar_default_id()  # refuses: no default calendar
+    return default
 
 
 def paused_statuses(policy: SlaPolicy) -> frozenset[str]:

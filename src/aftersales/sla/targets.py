@@ -57,12 +57,12 @@ def _policy(wo: Any) -> SlaPolicy | None:
         policy = policies.policy_for_work_order(wo)
         policies.calendar_id_of(policy)
     except policies.NoPolicy:
-        logger.warning("work order %s: no active SLA policy for %s, no targets set", wo.pk, wo.priority)
+        logger.warning("work order %s: no active SLA policy for %s, no targets set", wo.number, wo.priority)
         return None
     except CalendarError as exc:
         if exc.code != CalendarErrorCode.NO_DEFAULT_CALENDAR:
             raise
-        logger.warning("work order %s: no default working calendar, no SLA targets set", wo.pk)
+        logger.warning("work order %s: no default working calendar, no SLA targets set", wo.number)
         return None
     return policy
 
@@ -215,15 +215,14 @@ def _now(at: dt.datetime | None) -> dt.datetime:
 
 
 # ---- the hooks the work-order services call ---------------------------------------------------
-def on_created(wo: Any, *, at: dt.datetime | None = None) -> None:
-    """Intake: the targets of R-4.1/R-4.2/R-4.5 from the received time, and the queue time (R-4.8)."""
-    from aftersales.workorders.models import WorkOrder
-
-    at = _now(at)
+def plan_created(wo: Any) -> list[WorkOrderTarget]:
+    """Intake, before the work order's INSERT: its targets of R-4.1/R-4.2/R-4.5 from the received
+    time, built in memory, and ``queue_at`` (R-4.8) and ``next_due_at`` set on ``wo`` so they are
+    written with the row. ``on_created`` stores the targets once the work order has its id."""
     policy = _policy(wo)
     if policy is None:
-        WorkOrder.objects.filter(pk=wo.pk).update(queue_at=wo.received_at)
-        return
+        wo.queue_at = wo.received_at
+        return []
     calendar_id = policies.calendar_id_of(policy)
     targets = [
         _new(wo, planned)
@@ -235,16 +234,19 @@ def on_created(wo: Any, *, at: dt.datetime | None = None) -> None:
         # On a live channel the agent speaking is the first response (R-4.1), met on receipt.
         if target.kind == TargetKind.FIRST_RESPONSE and wo.channel in LIVE_CHANNELS:
             target.met_at = wo.received_at
-    # Built in memory and written at once: intake is the hot path (one INSERT, one UPDATE).
-    WorkOrderTarget.objects.bulk_create(targets)
     wo.queue_at = policies.queue_time(received_at=wo.received_at, priority=wo.priority, calendar_id=calendar_id)
-    if wo.resolved_at is not None:  # answered on the spot (R-2.4)
-        WorkOrder.objects.filter(pk=wo.pk).update(queue_at=wo.queue_at)
-        on_resolved(wo, at=wo.resolved_at)
-        return
     running = [t.due_at for t in targets if t.met_at is None]
     wo.next_due_at = min(running) if running else None
-    WorkOrder.objects.filter(pk=wo.pk).update(queue_at=wo.queue_at, next_due_at=wo.next_due_at)
+    return targets
+
+
+def on_created(wo: Any, targets: list[WorkOrderTarget]) -> None:
+    """Intake, after the INSERT: store the targets ``plan_created`` gave, in one statement."""
+    for target in targets:
+        target.work_order_id = wo.pk
+    WorkOrderTarget.objects.bulk_create(targets)
+    if wo.resolved_at is not None:  # answered on the spot (R-2.4)
+        on_resolved(wo, at=wo.resolved_at)
 
 
 def on_acknowledged(wo: Any, *, at: dt.datetime | None = None) -> None:

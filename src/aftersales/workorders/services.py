@@ -7,10 +7,12 @@ event and the access-log row, and leaves side effects only through the outbox.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +30,8 @@ from aftersales.workorders.search import search_text
 from aftersales.workorders.selectors import work_order_scope
 from aftersales.workorders.states import TRANSITIONS, Action, HandlingMode, Status
 
+M = TypeVar("M", bound=models.Model)
+
 MAX_TEXT = 4000
 # How far back a request may be back-dated (a letter read days later); beyond is a typo.
 MAX_BACKDATE = dt.timedelta(days=366)
@@ -35,6 +39,16 @@ MAX_BACKDATE = dt.timedelta(days=366)
 
 # ---------------------------------------------------------------------------------------
 # intake
+
+
+def _one(queryset: QuerySet[M], pk: int | None) -> M | None:
+    """The row with this id, or None (no ORDER BY to compile, unlike ``first()``)."""
+    if pk is None:
+        return None
+    try:
+        return queryset.get(pk=pk)
+    except ObjectDoesNotExist:
+        return None
 
 
 def _validate_text(errors: dict[str, Any], name: str, value: str, *, required: bool, label_missing: Any) -> str:
@@ -97,9 +111,17 @@ def work_order_create(
         "demand": demand,
     }
     errors: dict[str, Any] = {}
-    customer = (
-        Customer.objects.select_related("region", "category").filter(pk=customer_id).first() if customer_id else None
+    # Intake is the hot path: the product is read with its customer in one statement.
+    product = _one(
+        InstalledProduct.objects.select_related(
+            "product_model__product_line", "customer__region", "customer__category"
+        ),
+        installed_product_id,
     )
+    if product is not None and product.customer_id == customer_id:
+        customer: Customer | None = product.customer
+    else:
+        customer = _one(Customer.objects.select_related("region", "category"), customer_id)
     if customer is None:
         errors["customer_id"] = _("Choose an existing customer.") if customer_id else _("Choose the customer.")
     if channel not in Channel.values:
@@ -135,28 +157,23 @@ def work_order_create(
     if answered_on_spot and service_type != ServiceType.CONSULTATION:
         errors["service_type"] = _("Only a consultation can be answered on the spot.")
 
-    product: InstalledProduct | None = None
-    if installed_product_id is not None:
-        product = (
-            InstalledProduct.objects.select_related("product_model__product_line")
-            .filter(pk=installed_product_id)
-            .first()
-        )
-        if product is None or (customer is not None and product.customer_id != customer.pk):
-            errors["installed_product_id"] = _("This product is not registered to this customer.")
+    if installed_product_id is not None and (
+        product is None or (customer is not None and product.customer_id != customer.pk)
+    ):
+        errors["installed_product_id"] = _("This product is not registered to this customer.")
     model: ProductModel | None = product.product_model if product else None
     if model is None and product_model_id is not None:
-        model = ProductModel.objects.select_related("product_line").filter(pk=product_model_id).first()
+        model = _one(ProductModel.objects.select_related("product_line"), product_model_id)
         if model is None:
             errors["product_model_id"] = _("Unknown product model.")
     contact: Contact | None = None
     if contact_id is not None:
-        contact = Contact.objects.filter(pk=contact_id).first()
+        contact = _one(Contact.objects.all(), contact_id)
         if contact is None or (customer is not None and contact.customer_id != customer.pk):
             errors["contact_id"] = _("This contact does not belong to this customer.")
     fault: FaultCategory | None = None
     if fault_category_id is not None:
-        fault = FaultCategory.objects.filter(pk=fault_category_id).first()
+        fault = _one(FaultCategory.objects.all(), fault_category_id)
         if fault is None:
             errors["fault_category_id"] = _("Unknown fault category.")
     if errors or customer is None or received_at is None:
@@ -168,7 +185,7 @@ def work_order_create(
         with transaction.atomic():
             number = next_number("SR", timezone.localdate(now).year)
             serial = product.serial_number if product else ""
-            wo = WorkOrder.objects.create(
+            wo = WorkOrder(
                 number=number,
                 search_text=search_text(number, customer.name, serial, model.code if model else "", symptom),
                 customer=customer,
@@ -191,6 +208,8 @@ def work_order_create(
                 created_by=actor,
                 answered_on_spot=answered_on_spot,
             )
+            targets = sla_targets.plan_created(wo)  # SLA: queue and next due time go in the INSERT
+            wo.save(force_insert=True)
             _event(wo, actor, WorkOrderEvent.Kind.CREATED, to_status=Status.NEW, data={"channel": channel}, at=now)
             record(actor=actor, action="create", obj=wo)
             if answered_on_spot:
@@ -199,7 +218,7 @@ def work_order_create(
                 _move(wo, actor, Action.RESOLVE, Status.RESOLVED, text=resolution, at=now)
                 _move(wo, actor, Action.CLOSE, Status.CLOSED, text=str(_("Answered on the spot.")), at=now)
                 wo.save()
-            sla_targets.on_created(wo, at=now)  # SLA
+            sla_targets.on_created(wo, targets)  # SLA
             notifications.work_order_created(wo)
             return wo
 

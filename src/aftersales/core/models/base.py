@@ -45,3 +45,14 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}"
+
+
+class ChangeStamp(models.Model):
+    """A random token that database triggers replace whenever a watched table changes (see
+    ``core/stamps.py``); process caches compare it to know whether what they hold is current."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    token = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.key}:{self.token}"

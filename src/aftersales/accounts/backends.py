@@ -1,0 +1,44 @@
+"""Authentication backend: Django's ModelBackend with the permission set read in one statement.
+
+Every API request and page checks permissions; ModelBackend loads them with two ORM queries (the
+user's own, then their groups'), whose compilation costs more than running them. The set is the
+same: the user's permissions and those of each of their groups, as "app_label.codename".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+
+from aftersales.accounts.models import User
+
+
+def _permissions_sql() -> str:
+    user_perms = User.user_permissions.through._meta.db_table
+    user_groups = User.groups.through._meta.db_table
+    group_perms = Group.permissions.through._meta.db_table
+    return (
+        f"SELECT ct.app_label, p.codename FROM {Permission._meta.db_table} p "  # noqa: S608 - our table names
+        f"JOIN {ContentType._meta.db_table} ct ON ct.id = p.content_type_id "
+        f"WHERE p.id IN (SELECT permission_id FROM {user_perms} WHERE user_id = %s) "
+        f"OR p.id IN (SELECT gp.permission_id FROM {group_perms} gp "
+        f"JOIN {user_groups} ug ON ug.group_id = gp.group_id WHERE ug.user_id = %s)"
+    )
+
+
+class Backend(ModelBackend):
+    def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if user_obj.is_superuser:
+            return super().get_all_permissions(user_obj, obj)
+        if not hasattr(user_obj, "_perm_cache"):
+            with connection.cursor() as cursor:
+                cursor.execute(_permissions_sql(), [user_obj.pk, user_obj.pk])
+                user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in cursor.fetchall()}
+        perms: set[str] = user_obj._perm_cache
+        return perms
