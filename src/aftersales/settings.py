@@ -96,7 +96,6 @@ TEMPLATES = [
 _default_db = f"sqlite:///{DATA_DIR / 'aftersales.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL") or _default_db, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("SQLITE_CONN_MAX_AGE", "0"))
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE takes the write lock when a transaction starts, so two writers queue on the
         # busy timeout instead of failing when one upgrades a read lock (numbering, stock).

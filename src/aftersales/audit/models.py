@@ -20,8 +20,13 @@ class AccessLog(models.Model):
         LOGIN = "login", _("Log in")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, null=True, related_name="+"
+    actor = models.ForeignKey(  # indexed by (actor, at)
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        db_index=False,
     )
     action = models.CharField(_("action"), max_length=8, choices=Action.choices)
     object_type = models.CharField(_("record type"), max_length=32)

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 
 from aftersales.audit.models import AccessLog
+from aftersales.core.db import insert
 
 
 def record(
@@ -22,7 +23,7 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.model_name or ""
         object_id = obj.pk
-    return AccessLog.objects.create(
+    entry = AccessLog(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         object_type=object_type,
@@ -31,3 +32,5 @@ def record(
         detail=detail or {},
         ip=ip,
     )
+    insert([entry])  # every view and change writes one: the lean INSERT (core/db.py)
+    return entry

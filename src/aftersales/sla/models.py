@@ -260,8 +260,12 @@ class WorkOrderTarget(models.Model):
     """One SLA target of one work order, stored as timestamps when set (ARCHITECTURE "Rules"), so
     "what is at risk / overdue" is an indexed query. Open = not met and not cancelled."""
 
-    work_order = models.ForeignKey(
-        "workorders.WorkOrder", verbose_name=_("work order"), on_delete=models.CASCADE, related_name="sla_targets"
+    work_order = models.ForeignKey(  # indexed by (work_order, kind)
+        "workorders.WorkOrder",
+        verbose_name=_("work order"),
+        on_delete=models.CASCADE,
+        related_name="sla_targets",
+        db_index=False,
     )
     kind = models.CharField(_("target"), max_length=32, choices=TargetKind.choices)
     clock = models.CharField(_("clock"), max_length=16, choices=CLOCK_CHOICES)

@@ -36,6 +36,7 @@ from typing import Any
 from django.db.models import Min
 from django.utils import timezone
 
+from aftersales.core.db import insert
 from aftersales.sla import clocks, policies
 from aftersales.sla.errors import CalendarError, CalendarErrorCode
 from aftersales.sla.models import SlaBreach, SlaPolicy, TargetKind, WorkOrderTarget
@@ -244,7 +245,7 @@ def on_created(wo: Any, targets: list[WorkOrderTarget]) -> None:
     """Intake, after the INSERT: store the targets ``plan_created`` gave, in one statement."""
     for target in targets:
         target.work_order_id = wo.pk
-    WorkOrderTarget.objects.bulk_create(targets)
+    insert(targets)
     if wo.resolved_at is not None:  # answered on the spot (R-2.4)
         on_resolved(wo, at=wo.resolved_at)
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.audit.services import record
 from aftersales.catalog.models import Colour, FaultCategory, Priority, ProductModel, ServiceType
+from aftersales.core.db import insert
 from aftersales.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from aftersales.core.idempotency import run_once
 from aftersales.core.numbering import next_number
@@ -209,7 +210,7 @@ def work_order_create(
                 answered_on_spot=answered_on_spot,
             )
             targets = sla_targets.plan_created(wo)  # SLA: queue and next due time go in the INSERT
-            wo.save(force_insert=True)
+            insert([wo])
             _event(wo, actor, WorkOrderEvent.Kind.CREATED, to_status=Status.NEW, data={"channel": channel}, at=now)
             record(actor=actor, action="create", obj=wo)
             if answered_on_spot:
@@ -257,7 +258,7 @@ def _event(
     communication: Communication | None = None,
     at: dt.datetime | None = None,
 ) -> WorkOrderEvent:
-    return WorkOrderEvent.objects.create(
+    event = WorkOrderEvent(
         work_order=wo,
         kind=kind,
         actor=actor,
@@ -269,6 +270,8 @@ def _event(
         data=data or {},
         communication=communication,
     )
+    insert([event])  # every change writes one: the lean INSERT (core/db.py)
+    return event
 
 
 def _move(
