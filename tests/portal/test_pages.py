@@ -7,7 +7,12 @@ from django.urls import reverse
 
 from aftersales.audit.models import AccessLog
 from aftersales.workorders.models import WorkOrder
-from aftersales.workorders.services import work_order_add_note, work_order_assign, work_order_resolve
+from aftersales.workorders.services import (
+    work_order_add_note,
+    work_order_assign,
+    work_order_confirm,
+    work_order_resolve,
+)
 from tests.factories import CustomerFactory, InstalledProductFactory, UserFactory, make_work_order, portal_user
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +133,25 @@ def test_detail_shows_a_customer_friendly_timeline_without_internal_data(client,
     assert AccessLog.objects.filter(
         actor=customer_user, action="view", object_type="workorder", object_id=str(wo.pk)
     ).exists()
+
+
+def test_an_agents_note_on_a_phone_confirmation_stays_internal(client, agent, customer_user, resolved):
+    """R-3.5: the customer sees that it was confirmed and the resolution, not the agent's note."""
+    work_order_confirm(actor=agent, work_order_id=resolved.pk, note="电话确认 客户语气不耐烦")
+    client.force_login(customer_user)
+    html = client.get(reverse("portal:detail", args=[resolved.pk])).content.decode()
+    assert "更换了电容 已恢复制冷" in html  # the resolution is addressed to the customer
+    assert "客户语气不耐烦" not in html
+    assert [event.action for event in client.get(reverse("portal:detail", args=[resolved.pk])).context["timeline"]][
+        -1
+    ] == "confirm"
+
+
+def test_the_customers_own_reason_for_reopening_is_shown_to_them(client, customer_user, resolved):
+    client.force_login(customer_user)
+    client.post(reverse("portal:reopen", args=[resolved.pk]), {"reason": "第二天又不制冷了"})
+    html = client.get(reverse("portal:detail", args=[resolved.pk])).content.decode()
+    assert "第二天又不制冷了" in html
 
 
 def test_customer_confirms_a_resolved_request(client, customer_user, resolved):

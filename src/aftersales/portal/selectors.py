@@ -20,9 +20,11 @@ from aftersales.workorders.models import WorkOrderEvent
 from aftersales.workorders.selectors import work_order_timeline
 from aftersales.workorders.states import Action
 
-# Status changes whose text is written for the customer (the resolution, what we wait for
-# from them, their own confirmation or reason for reopening). Other texts are internal.
-PUBLIC_TEXT_ACTIONS = frozenset({Action.RESOLVE, Action.WAIT_CUSTOMER, Action.CONFIRM, Action.REOPEN})
+# Status changes whose text is written for the customer: the resolution and what we wait for
+# from them. A confirmation or reopening shows its text only when the customer wrote it; an
+# agent's note on one (taken on the phone) is internal. Other texts are internal.
+PUBLIC_TEXT_ACTIONS = frozenset({Action.RESOLVE, Action.WAIT_CUSTOMER})
+CUSTOMER_TEXT_ACTIONS = frozenset({Action.CONFIRM, Action.REOPEN})
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ def portal_timeline(*, actor: Any, work_order_id: int) -> list[PortalEvent]:
         by_customer = event.actor.customer_id is not None and event.actor.customer_id == getattr(
             actor, "customer_id", None
         )
-        public_text = event.action in PUBLIC_TEXT_ACTIONS
+        public_text = event.action in PUBLIC_TEXT_ACTIONS or (by_customer and event.action in CUSTOMER_TEXT_ACTIONS)
         result.append(
             PortalEvent(
                 at=event.at,
