@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 MASK = "****"
+# A phone or fax number inside free text: 7 or more digits, maybe with a leading +, spaces or
+# dashes, not part of a code with letters (a tracking number such as SF1234567890123).
+PHONE_IN_TEXT = re.compile(r"(?<![\dA-Za-z])\+?\d(?:[\d\- ]{5,}\d)(?![\dA-Za-z])")
 
 
 def mask_phone(phone: str) -> str:
@@ -24,6 +28,16 @@ def mask_address(address: str) -> str:
     return text[: min(6, max(len(text) // 3, 1))] + MASK
 
 
+def mask_phones_in(text: str) -> str:
+    """Mask every phone-like number in a short text (the other party of a call, a fax reference)."""
+
+    def masked(match: re.Match[str]) -> str:
+        digits = re.sub(r"[^\d]", "", match.group())
+        return mask_phone(digits) if len(digits) >= 7 else match.group()
+
+    return PHONE_IN_TEXT.sub(masked, text)
+
+
 def may_see_contact_details(user: Any) -> bool:
     return bool(user.has_perm("customers.view_contact_details"))
 
@@ -34,3 +48,8 @@ def shown_phone(user: Any, phone: str) -> str:
 
 def shown_address(user: Any, address: str) -> str:
     return address if may_see_contact_details(user) else mask_address(address)
+
+
+def shown_text(user: Any, text: str) -> str:
+    """A communication's other party or reference, with phone numbers masked (R-13.1)."""
+    return text if may_see_contact_details(user) else mask_phones_in(text)

@@ -258,6 +258,18 @@ class CommunicationOut(Schema):
     summary: str
     recorded_by: UserRef
 
+    @staticmethod
+    def resolve_counterpart(obj: Any, context: Any) -> str:
+        from aftersales.customers.masking import shown_text
+
+        return shown_text(context["request"].user, obj.counterpart)
+
+    @staticmethod
+    def resolve_reference(obj: Any, context: Any) -> str:
+        from aftersales.customers.masking import shown_text
+
+        return shown_text(context["request"].user, obj.reference)
+
 
 class CustomerHistoryOut(Schema):
     work_orders: list[WorkOrderListItem]

@@ -3,6 +3,7 @@
 {% load workorder_ui %}
 <span class="badge {{ wo.status|status_badge }}">{{ wo.get_status_display }}</span>
 {% shown_phone customer.phone %}     masked unless the user may see contact details (R-13.1)
+{% shown_text c.counterpart %}       the same for phone numbers inside a short text
 """
 
 from __future__ import annotations
@@ -69,6 +70,11 @@ def shown_phone(context: template.Context, phone: str) -> str:
 @register.simple_tag(takes_context=True)
 def shown_address(context: template.Context, address: str) -> str:
     return masking.shown_address(context["request"].user, address or "")
+
+
+@register.simple_tag(takes_context=True)
+def shown_text(context: template.Context, text: str) -> str:
+    return masking.shown_text(context["request"].user, text or "")
 
 
 @register.filter
