@@ -80,6 +80,23 @@ def test_r2_3_intake_page_renders_in_chinese(client, agent):
     assert "电话热线" in html  # Channel.PHONE in Chinese
 
 
+def test_r2_3_intake_marks_what_the_service_requires(client, agent):
+    """The symptom and the service type are required (checked by the service): both labels carry
+    the red asterisk and the inputs aria-required; optional fields do not."""
+    import re
+
+    client.force_login(agent)
+    html = client.get(reverse("workorders:intake")).content.decode()
+    for field_id in ("id_symptom", "id_service_type"):
+        label = re.search(rf'<label class="form-label" for="{field_id}">(.*?)</label>', html).group(1)
+        assert '<span class="text-danger" aria-hidden="true"> *</span>' in label
+        assert re.search(
+            rf'<[^>]*aria-required="true"[^>]*id="{field_id}"|<[^>]*id="{field_id}"[^>]*aria-required="true"', html
+        )
+    demand = re.search(r'<label class="form-label" for="id_demand">(.*?)</label>', html).group(1)
+    assert "text-danger" not in demand
+
+
 def test_r2_3_intake_creates_a_work_order_and_redirects_to_it(client, agent):
     product = InstalledProductFactory()
     fault = FaultCategoryFactory()

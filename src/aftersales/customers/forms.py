@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.catalog.models import ProductModel
 from aftersales.core.models import Region
 from aftersales.customers.models import Customer, CustomerCategory
+from aftersales.web.forms import service_required
 
 
 class DateInput(forms.DateInput):
@@ -37,7 +38,7 @@ class CustomerFilterForm(forms.Form):
 class CustomerForm(forms.Form):
     # Required-ness of name and serial number is checked by the service, so every field's
     # error shows at once instead of the form stopping at the first.
-    name = forms.CharField(label=_("Name"), max_length=128, required=False)
+    name = service_required(forms.CharField(label=_("Name"), max_length=128, required=False))
     kind = forms.ChoiceField(label=_("Kind"), choices=Customer.Kind.choices, initial=Customer.Kind.PERSON)
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=CustomerCategory.objects.all(), required=False, empty_label="—"
@@ -80,7 +81,7 @@ class CustomerCreateForm(CustomerForm):
 
 
 class ContactForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=64, required=False)
+    name = service_required(forms.CharField(label=_("Name"), max_length=64, required=False))
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
     position = forms.CharField(label=_("Position"), max_length=64, required=False)
@@ -91,7 +92,7 @@ class InstalledProductForm(forms.Form):
     product_model = forms.ModelChoiceField(
         label=_("Product model"), queryset=ProductModel.objects.filter(is_active=True).select_related("product_line")
     )
-    serial_number = forms.CharField(label=_("Serial number"), max_length=64, required=False)
+    serial_number = service_required(forms.CharField(label=_("Serial number"), max_length=64, required=False))
     batch = forms.CharField(label=_("Batch / lot"), max_length=64, required=False)
     purchase_date = forms.DateField(label=_("Purchase date"), required=False, widget=DateInput())
     installation_date = forms.DateField(label=_("Installation date"), required=False, widget=DateInput())

@@ -12,6 +12,15 @@ from django.utils.safestring import SafeString, mark_safe
 
 from aftersales.core.errors import DomainError, NotFound, PermissionDenied
 
+FieldT = TypeVar("FieldT", bound=forms.Field)
+
+
+def service_required(field: FieldT) -> FieldT:
+    """A field the service requires, not the form (so every error of a submit shows at once):
+    its label gets the red asterisk (``web/form_field.html``) and its input ``aria-required``."""
+    field.widget.attrs["aria-required"] = "true"
+    return field
+
 
 def show_domain_error(form: forms.Form, error: DomainError) -> None:
     """Put a service's refusal on the form: each named field's message on that field (a service

@@ -19,7 +19,7 @@ from aftersales.catalog.models import Colour, Priority, ServiceType
 from aftersales.customers.models import Customer
 from aftersales.sla.models import SlaExtension
 from aftersales.sla.templatetags.sla import sla_moment
-from aftersales.web.forms import FastSelect
+from aftersales.web.forms import FastSelect, service_required
 from aftersales.workorders.models import Channel, Communication
 from aftersales.workorders.states import HandlingMode, Status
 
@@ -54,9 +54,13 @@ class IntakeForm(forms.Form):
         help_text=_("Defaults to now; may be earlier (e.g. a letter), never in the future."),
     )
     occurred_at = forms.DateTimeField(label=_("Time of occurrence"), required=False, widget=DateTimeLocalInput())
-    symptom = forms.CharField(label=_("Symptom"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    symptom = service_required(
+        forms.CharField(label=_("Symptom"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    )
     demand = forms.CharField(label=_("Customer's demand"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    service_type = forms.ChoiceField(label=_("Service type"), choices=_blank(ServiceType.choices, "—"), required=False)
+    service_type = service_required(
+        forms.ChoiceField(label=_("Service type"), choices=_blank(ServiceType.choices, "—"), required=False)
+    )
     fault_category_id = forms.TypedChoiceField(label=_("Fault category"), required=False, coerce=int, empty_value=None)
     priority = forms.ChoiceField(
         label=_("Priority"), required=False, choices=_blank(Priority.choices, _("Proposed by the system"))
@@ -81,7 +85,7 @@ class IntakeForm(forms.Form):
 class NewCustomerForm(forms.Form):
     """The small inline form at intake; the prefix keeps its names apart from the request's."""
 
-    name = forms.CharField(label=_("Name"), required=False, max_length=200)
+    name = service_required(forms.CharField(label=_("Name"), required=False, max_length=200))
     kind = forms.ChoiceField(label=_("Kind"), choices=Customer.Kind.choices, initial=Customer.Kind.PERSON)
     phone = forms.CharField(label=_("Phone"), required=False, max_length=64)
     address = forms.CharField(label=_("Address"), required=False, max_length=300)

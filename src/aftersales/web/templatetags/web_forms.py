@@ -74,3 +74,11 @@ def widget_kind(field: BoundField) -> str:
     if not isinstance(field, BoundField):
         return ""
     return _kind(field.field.widget)
+
+
+@register.filter
+def is_required(field: BoundField) -> bool:
+    """Required by the form, or by the service behind it (``web.forms.service_required``)."""
+    if not isinstance(field, BoundField):
+        return False
+    return bool(field.field.required or field.field.widget.attrs.get("aria-required") == "true")
