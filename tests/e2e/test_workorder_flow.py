@@ -107,6 +107,9 @@ def test_request_from_hotline_to_portal(browser, live_server, artifacts):
         page.fill("#id_demand", "希望明天上午上门维修")
         page.select_option("#id_fault_category_id", label="不制冷")
         expect(page.locator("#guided .alert-info")).to_be_visible()  # guided questions box
+        # the proposed priority (P2 for 不制冷) gives the promise to read to the customer.
+        expect(page.locator("#id_priority")).to_have_value("P2")
+        expect(page.locator("#sla-preview .bi-megaphone")).to_be_visible()
         page.screenshot(path=artifacts / "01-intake.png", full_page=True)
         page.locator("#intake-form button[type=submit]").click()
 

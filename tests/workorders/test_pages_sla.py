@@ -123,9 +123,9 @@ def test_r2_5_picking_a_customer_or_a_fault_category_asks_for_the_promise_again(
     client.force_login(agent)
     picked = client.get(reverse("workorders:intake_pick"), {"installed_product_id": product.pk}, **HTMX)
     assert picked.status_code == 200
-    assert picked["HX-Trigger"] == "intake-changed"
+    assert picked["HX-Trigger-After-Settle"] == "intake-changed"
     guided = client.get(reverse("workorders:intake_guided"), {"fault_category_id": fault.pk}, **HTMX)
-    assert guided["HX-Trigger"] == "intake-changed"
+    assert guided["HX-Trigger-After-Settle"] == "intake-changed"
 
 
 # --- detail: targets, re-prioritise, extend (R-4.7, R-3.3, R-3.6) -----------------------------

@@ -63,6 +63,8 @@ SEARCH_LIMIT = 10
 _ONE_DAY = dt.timedelta(days=1)
 # An htmx event: the intake's customer, product or proposed priority changed, so the promise
 # sentence (sla:preview_sentence, R-2.5) asks again.
+# Sent after the swap has settled (HX-Trigger-After-Settle), so the promise's request reads the
+# values just swapped into the form, not the old ones.
 INTAKE_CHANGED = "intake-changed"
 
 
@@ -479,7 +481,7 @@ def intake_pick(request: HttpRequest) -> HttpResponse:
     product_id = _int(request.GET.get("installed_product_id"))
     context = _picked(_user(request), None if product_id else customer_id, product_id)
     response = render(request, "workorders/intake.html#picked", context)
-    response["HX-Trigger"] = INTAKE_CHANGED
+    response["HX-Trigger-After-Settle"] = INTAKE_CHANGED  # the promise reads the new customer/product
     return response
 
 
@@ -495,7 +497,7 @@ def intake_customer_create(request: HttpRequest) -> HttpResponse:
             show_domain_error(form, exc)
         else:
             response = render(request, "workorders/intake.html#picked", _picked(user, customer.pk, None))
-            response["HX-Trigger"] = f"customer-created, {INTAKE_CHANGED}"
+            response["HX-Trigger-After-Settle"] = INTAKE_CHANGED
             return retarget(response, "#picked")
     return render(request, "workorders/intake.html#new_customer", {"new_customer_form": form}, status=422)
 
@@ -515,5 +517,6 @@ def intake_guided(request: HttpRequest) -> HttpResponse:
     response = render(
         request, "workorders/intake.html#guided", {"guided": fault, "proposed": proposed, "form": form, "oob": True}
     )
-    response["HX-Trigger"] = INTAKE_CHANGED  # the proposed priority changes the promise
+    # The proposed priority changes the promise: ask for it once the new value is in the form.
+    response["HX-Trigger-After-Settle"] = INTAKE_CHANGED
     return response
