@@ -11,7 +11,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("groups", "region", "team", "is_active")
     search_fields = ("username", "display_name", "email", "phone")
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Aftersales"), {"fields": ("display_name", "phone", "region", "team", "customer")}),
     )
     raw_id_fields = ("customer",)

@@ -25,7 +25,7 @@ class ErrorOut(Schema):
 
 
 @router.post("/token", auth=None, response={201: TokenOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut})
-def token_create(request: HttpRequest, payload: TokenIn) -> Status:
+def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, str]]:
     """Exchange a username and password for a personal token; send it as `Authorization: Bearer <token>`."""
     _token, raw = services.api_token_create(username=payload.username, password=payload.password, name=payload.name)
     return Status(201, {"token": raw})

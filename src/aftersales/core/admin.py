@@ -4,12 +4,12 @@ from aftersales.core.models import OutboxMessage, Region
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class RegionAdmin(admin.ModelAdmin):
     list_display = ("code", "name")
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class OutboxMessageAdmin(admin.ModelAdmin):
     list_display = ("id", "channel", "recipient", "address", "subject", "status", "attempts", "created_at", "sent_at")
     list_filter = ("channel", "status")
     search_fields = ("address", "subject", "topic")

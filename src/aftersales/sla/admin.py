@@ -21,14 +21,14 @@ from aftersales.sla.models import (
 )
 
 
-class _ClearsCalendarCache(admin.ModelAdmin):  # type: ignore[type-arg]
+class _ClearsCalendarCache(admin.ModelAdmin):
     """Edits here take effect at once in this process (other processes follow the change stamp)."""
 
-    def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:  # type: ignore[type-arg]
+    def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
         super().save_model(request, obj, form, change)
         calendar_cache_clear()
 
-    def save_formset(self, request: HttpRequest, form: ModelForm, formset: BaseModelFormSet, change: bool) -> None:  # type: ignore[type-arg]
+    def save_formset(self, request: HttpRequest, form: ModelForm, formset: BaseModelFormSet, change: bool) -> None:
         super().save_formset(request, form, formset, change)
         calendar_cache_clear()
 
@@ -41,7 +41,7 @@ class _ClearsCalendarCache(admin.ModelAdmin):  # type: ignore[type-arg]
         calendar_cache_clear()
 
 
-class WorkingPeriodInline(admin.TabularInline):  # type: ignore[type-arg]
+class WorkingPeriodInline(admin.TabularInline):
     model = WorkingPeriod
     extra = 0
     min_num = 1
@@ -81,14 +81,14 @@ class CalendarYearAdmin(_ClearsCalendarCache):
 
 
 # ---- SLA policies (R-4.9: business knobs are data an administrator edits) ---------------------
-class SlaTargetRuleInline(admin.TabularInline):  # type: ignore[type-arg]
+class SlaTargetRuleInline(admin.TabularInline):
     model = SlaTargetRule
     extra = 0
     fields = ["kind", "applies_when", "clock", "duration_seconds", "duration_days"]
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SlaPolicyAdmin(admin.ModelAdmin):
     list_display = [
         "name",
         "priority",
@@ -105,7 +105,7 @@ class SlaPolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     readonly_fields = ["updated_at"]
 
 
-class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+class _ReadOnly(admin.ModelAdmin):
     """Targets, breaches and extensions are written by the services only (with timeline and audit)."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

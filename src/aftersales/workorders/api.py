@@ -47,7 +47,7 @@ IdempotencyKey = Annotated[
 ]
 HISTORY_LIMIT = 100
 # Actions whose fields are all optional also accept a request without a body.
-EMPTY_NOTE, DEFAULT_START, EMPTY_CONFIRM, EMPTY_REASON = NoteIn(), StartIn(), ConfirmIn(), ReasonIn()
+EMPTY_NOTE, DEFAULT_START, EMPTY_CONFIRM, EMPTY_REASON = NoteIn(), StartIn(), ConfirmIn(note=""), ReasonIn()
 
 
 def _viewed(request: HttpRequest, object_type: str, object_id: int, part: str = "") -> None:

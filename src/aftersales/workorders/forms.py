@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -73,7 +73,10 @@ class IntakeForm(forms.Form):
 
     def __init__(self, *args: Any, fault_categories: Iterable[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["fault_category_id"].choices = [("", "—"), *((fc.pk, str(fc)) for fc in fault_categories)]
+        cast(forms.ChoiceField, self.fields["fault_category_id"]).choices = [
+            ("", "—"),
+            *((fc.pk, str(fc)) for fc in fault_categories),
+        ]
 
     def service_kwargs(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -143,14 +146,14 @@ class ListFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         people = [(u.pk, str(u)) for u in users]
         for name in ("owner", "assignee"):
-            field = self.fields[name]
+            field = cast(forms.ChoiceField, self.fields[name])
             field.choices = [("", _("All")), *people]
-        lines = self.fields["product_line"]
+        lines = cast(forms.ChoiceField, self.fields["product_line"])
         lines.choices = [("", _("All")), *((pl.pk, str(pl)) for pl in product_lines)]
-        for field in self.fields.values():
-            widget = field.widget
+        for each in self.fields.values():
+            widget = each.widget
             if isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple):
-                field.widget = widget = FastSelect(choices=field.choices)
+                each.widget = widget = FastSelect(choices=widget.choices)
                 widget.attrs["class"] = "form-select form-select-sm"
             elif not widget.is_hidden and not isinstance(widget, forms.SelectMultiple):
                 widget.attrs["class"] = "form-control form-control-sm"
@@ -184,7 +187,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, users: Iterable[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["assignee_id"]
+        field = cast(forms.ChoiceField, self.fields["assignee_id"])
         field.choices = [("", "—"), *((u.pk, str(u)) for u in users)]
 
 
@@ -262,5 +265,5 @@ class ExtendForm(forms.Form):
         """``targets``: the work order's open target views (sla.selectors.TargetView)."""
         kwargs.setdefault("initial", {"agreed_at": local_now_input()})
         super().__init__(*args, **kwargs)
-        field = self.fields["target_id"]
+        field = cast(forms.ChoiceField, self.fields["target_id"])
         field.choices = [(t.target.pk, f"{t.label} · {sla_moment(t.target.due_at)}") for t in targets]

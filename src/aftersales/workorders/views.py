@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, retarget
+from django_htmx.middleware import HtmxDetails
 
 from aftersales.audit.services import record
 from aftersales.catalog import selectors as catalog_selectors
@@ -58,6 +59,13 @@ from aftersales.workorders.states import Action
 if TYPE_CHECKING:
     from aftersales.accounts.models import User
 
+
+class HtmxHttpRequest(HttpRequest):
+    """A request seen through django-htmx's middleware (typing only)."""
+
+    htmx: HtmxDetails
+
+
 PAGE_SIZE = 25
 SEARCH_LIMIT = 10
 _ONE_DAY = dt.timedelta(days=1)
@@ -84,7 +92,7 @@ def _int(value: str | None) -> int | None:
 
 @require_GET
 @staff_page("workorders.view_workorder")
-def work_order_list(request: HttpRequest) -> HttpResponse:
+def work_order_list(request: HtmxHttpRequest) -> HttpResponse:
     user = _user(request)
     form = ListFilterForm(
         request.GET, users=selectors.assignable_users(actor=user), product_lines=catalog_selectors.product_line_list()
@@ -363,7 +371,7 @@ def _detail_context(user: Any, wo: WorkOrder, bound: tuple[str, django_forms.For
 
 @require_POST
 @staff_page("workorders.view_workorder")
-def work_order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def work_order_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
     user = _user(request)

@@ -45,7 +45,7 @@ _BOOTSTRAP_CLASS = {
 def _render(field: BoundField, extra: str) -> SafeString:
     existing = field.field.widget.attrs.get("class", "")
     classes = " ".join(dict.fromkeys(f"{existing} {extra}".split()))  # keep order, drop duplicates
-    attrs = {"class": classes} if classes else {}
+    attrs: dict[str, str | bool] = {"class": classes} if classes else {}
     return field.as_widget(attrs=attrs)
 
 

@@ -30,7 +30,7 @@ STATUS_BADGES = {
 }
 PRIORITY_BADGES = {"P1": "text-bg-danger", "P2": "text-bg-warning", "P3": "text-bg-light border"}
 COLOUR_DOTS = {"green": "bg-success", "yellow": "bg-warning", "red": "bg-danger"}
-WARRANTY_BADGES = {
+WARRANTY_BADGES: dict[str, str] = {
     WarrantyStatus.IN_WARRANTY: "text-bg-success",
     WarrantyStatus.EXPIRED: "text-bg-secondary",
     WarrantyStatus.UNKNOWN: "text-bg-light border",
