@@ -74,3 +74,23 @@ def test_last_used_is_written_at_most_every_five_minutes():
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - dt.timedelta(minutes=6))
     api_token_user(raw=raw)
     assert ApiToken.objects.get(pk=token.pk).last_used_at > first
+
+
+def test_the_sessions_user_is_read_in_one_statement_and_only_while_active():
+    user = UserFactory(role="agent")
+    backend = Backend()
+    with CaptureQueriesContext(connection) as queries:
+        assert backend.get_user(str(user.pk)) == user  # the session stores the id as text
+    assert len(queries) == 1
+    assert backend.get_user(user.pk + 1000) is None
+    assert backend.get_user("not-an-id") is None
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert backend.get_user(user.pk) is None
+
+
+def test_a_logged_in_page_works_through_the_backend(client):
+    user = UserFactory(role="agent")
+    client.force_login(user)
+    response = client.get("/work-orders/")
+    assert response.status_code == 200
+    assert response.wsgi_request.user == user

@@ -1,8 +1,10 @@
-"""Authentication backend: Django's ModelBackend with the permission set read in one statement.
+"""Authentication backend: Django's ModelBackend reading the session's user and the permission
+set in one raw statement each.
 
-Every API request and page checks permissions; ModelBackend loads them with two ORM queries (the
-user's own, then their groups'), whose compilation costs more than running them. The set is the
-same: the user's permissions and those of each of their groups, as "app_label.codename".
+Every page and API request loads its user and checks permissions; ModelBackend does it with three
+ORM queries (the user, the user's own permissions, their groups'), whose compilation costs more
+than running them. The results are the same: the active user, and the user's permissions and
+those of each of their groups as "app_label.codename".
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from aftersales.accounts.models import User
@@ -31,6 +34,15 @@ def _permissions_sql() -> str:
 
 
 class Backend(ModelBackend):
+    def get_user(self, user_id: Any) -> Any:
+        try:
+            pk = User._meta.pk.to_python(user_id)
+        except ValidationError:
+            return None
+        sql = f"SELECT * FROM {User._meta.db_table} WHERE id = %s"  # noqa: S608 - our table name
+        user = next(iter(User.objects.raw(sql, [pk])), None)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
