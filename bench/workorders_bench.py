@@ -403,7 +403,7 @@ def main() -> None:
         ms, statements = median_ms(client, url, args.runs)
         rows.append((label, ms, statements))
     integration = token_client(agent.username)
-    creation_rate(integration, 20)  # warm-up
+    creation_rate(integration, args.creates)  # warm-up round: the caches of a server that has been running
     token_rounds = creation_rate(integration, args.creates, args.rounds)
     session_rounds = creation_rate(client, args.creates, args.rounds)
     creates, session_creates = statistics.median(token_rounds), statistics.median(session_rounds)
