@@ -181,3 +181,17 @@ def test_r4_a_change_by_another_process_is_seen_after_the_stamp_ttl(monkeypatch,
     now = clocks.monotonic()
     monkeypatch.setattr(clocks, "monotonic", lambda: now + clocks.STAMP_TTL + 1)
     assert add_working_time(thursday, 3600) == at(2026, 3, 9, 9)
+
+
+def test_r4_a_bulk_update_by_another_process_is_seen_after_the_stamp_ttl(monkeypatch, calendar_admin):
+    """QuerySet.update() moves no updated_at: the triggers' stamp must still notice it."""
+    thursday = at(2026, 3, 5, 17)
+    day = CalendarDay.objects.create(
+        date=dt.date(2026, 3, 6), is_working=True, source=DaySource.ADMIN, calendar=calendar_default()
+    )
+    clocks.calendar_cache_clear()
+    assert add_working_time(thursday, 3600) == at(2026, 3, 6, 9)
+    CalendarDay.objects.filter(pk=day.pk).update(is_working=False)
+    now = clocks.monotonic()
+    monkeypatch.setattr(clocks, "monotonic", lambda: now + clocks.STAMP_TTL + 1)
+    assert add_working_time(thursday, 3600) == at(2026, 3, 9, 9)

@@ -9,6 +9,7 @@ those of each of their groups as "app_label.codename".
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
@@ -20,6 +21,7 @@ from django.db import connection
 from aftersales.accounts.models import User
 
 
+@cache
 def _permissions_sql() -> str:
     user_perms = User.user_permissions.through._meta.db_table
     user_groups = User.groups.through._meta.db_table

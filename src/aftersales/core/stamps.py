@@ -22,7 +22,9 @@ from collections.abc import Sequence
 from django.db import connection
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
-TABLE = "core_changestamp"
+from aftersales.core.models import ChangeStamp
+
+TABLE = ChangeStamp._meta.db_table
 
 
 def token(key: str) -> int | None:

@@ -157,8 +157,8 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
     if submit(form, lambda: services.contact_create(actor=user, customer=customer, **form.cleaned_data)):
         messages.success(request, _("Contact added."))
         return redirect("customers:detail", pk=customer.pk)
-    context = {"form": form, "customer": customer}
-    return render(request, "customers/contact_form.html", context, status=form_status(form))
+    context = {"form": form, "customer": customer, "heading": _("Add contact")}
+    return render(request, "customers/child_form.html", context, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -175,7 +175,7 @@ def product_add(request: HttpRequest, pk: int) -> HttpResponse:
     if product is not None:
         messages.success(request, _("Installed product registered."))
         return redirect("customers:product", pk=product.pk)
-    context = {"form": form, "customer": customer}
+    context = {"form": form, "customer": customer, "heading": _("Add installed product")}
     return render(request, "customers/product_form.html", context, status=form_status(form))
 
 

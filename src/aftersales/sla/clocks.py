@@ -23,8 +23,9 @@ Rules:
 Cache: each process keeps one ``Timeline`` per calendar (the working intervals of the years in
 use, built from the tables on first use). Writes in this process clear it at once (services call
 ``calendar_cache_clear``); writes in other processes are noticed within ``STAMP_TTL`` seconds:
-at most that often a lookup reads ``selectors.calendar_change_stamp`` (four small aggregate
-queries) and drops everything when the stamp changed. Between checks a lookup costs no query.
+at most that often a lookup reads ``selectors.calendar_change_stamp`` (one single-row SELECT of
+the token that triggers renew on every write to the calendar tables, ``core/stamps.py``) and
+drops everything when it changed. Between checks a lookup costs no query.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class _Registry:
         self.lock = threading.Lock()
         self.timelines: dict[int, Timeline] = {}
         self.default_id: int | None = None
-        self.stamp: tuple[object, ...] | None = None
+        self.stamp: int | None = None
         self.next_check = 0.0
 
 
@@ -87,7 +88,7 @@ def _revalidate(now: float) -> None:
     # The stamp is read before any data it covers, so data loaded later is never older than it.
     stamp = selectors.calendar_change_stamp()
     with _registry.lock:
-        if stamp != _registry.stamp:
+        if stamp is None or stamp != _registry.stamp:
             _registry.timelines = {}
             _registry.default_id = None
             _registry.stamp = stamp

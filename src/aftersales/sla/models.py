@@ -1,7 +1,7 @@
 """The working calendar: calendars with working periods, exception days and seeded years (R-4).
 
-The calendar engine (``clocks.py``) reads only these tables. ``updated_at`` on every table is
-part of the cheap "last change" stamp that tells other processes to drop their cached years.
+The calendar engine (``clocks.py``) reads only these tables; triggers on them renew the
+"sla-calendar" change stamp that tells other processes to drop their cached years.
 """
 
 from __future__ import annotations

@@ -18,8 +18,8 @@ from aftersales.core import stamps
 from aftersales.core.errors import DomainError
 from aftersales.sla import clocks
 from aftersales.sla import selectors as calendar_selectors
-from aftersales.sla.errors import SlaErrorCode
-from aftersales.sla.models import AppliesWhen, Calendar, SlaPolicy, SlaTargetRule, TargetKind
+from aftersales.sla.errors import CalendarError, SlaErrorCode
+from aftersales.sla.models import AppliesWhen, SlaPolicy, SlaTargetRule, TargetKind
 
 # Statuses (workorders.states.Status values) a policy may pause on.
 WAITING_CUSTOMER = "waiting_customer"
@@ -70,24 +70,23 @@ _snapshot = _Snapshot(token=None, by_priority={})
 
 
 def _active_policies() -> dict[str, list[SlaPolicy]]:
+    global _snapshot  # one reference, swapped whole; readers take a local copy
     token = stamps.token(STAMP_KEY)
     snapshot = _snapshot
     if token is not None and snapshot.token == token:
         return snapshot.by_priority
     # Loaded after the token was read: never older than the token it is stored under.
-    default_calendar_id = Calendar.objects.filter(is_default=True).values_list("pk", flat=True).first()
+    try:
+        default_calendar_id: int | None = calendar_selectors.calendar_default_id()
+    except CalendarError:  # none: calendar_id_of refuses for each policy that needs it
+        default_calendar_id = None
     by_priority: dict[str, list[SlaPolicy]] = {}
     for policy in SlaPolicy.objects.filter(is_active=True).prefetch_related("rules").order_by("pk"):
         policy._default_calendar_id = default_calendar_id  # type: ignore[attr-defined]
         by_priority.setdefault(policy.priority, []).append(policy)
     if token is not None:  # no stamp row (a test flush): do not cache
-        _set_snapshot(_Snapshot(token=token, by_priority=by_priority))
+        _snapshot = _Snapshot(token=token, by_priority=by_priority)
     return by_priority
-
-
-def _set_snapshot(snapshot: _Snapshot) -> None:
-    global _snapshot  # one reference, swapped whole; readers take a local copy
-    _snapshot = snapshot
 
 
 def policy_for(

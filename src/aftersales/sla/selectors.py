@@ -8,12 +8,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from aftersales.core import stamps
 from aftersales.core.errors import NotFound
 from aftersales.sla.errors import CalendarError, CalendarErrorCode
 from aftersales.sla.models import (
@@ -77,17 +78,13 @@ def calendar_year_days(*, calendar_id: int, year: int) -> dict[dt.date, bool]:
     return days
 
 
-def calendar_change_stamp() -> tuple[object, ...]:
-    """A cheap fingerprint of every calendar table: row count, highest id and latest change.
+CALENDAR_STAMP_KEY = "sla-calendar"  # renewed by triggers on the calendar tables (migration 0008)
 
-    Adding a row raises the highest id, deleting one lowers the count, editing one moves
-    ``updated_at``; so any change made through Django changes the stamp (see clocks.py).
-    """
-    stamp: list[object] = []
-    for model in (Calendar, WorkingPeriod, CalendarDay, CalendarYear):
-        agg = model.objects.aggregate(n=Count("id"), top=Max("id"), at=Max("updated_at"))
-        stamp += [agg["n"], agg["top"], agg["at"]]
-    return tuple(stamp)
+
+def calendar_change_stamp() -> int | None:
+    """The calendar tables' change stamp (``core/stamps.py``): any write to them, however made,
+    gives a new value; None when there is no stamp row (clocks.py then trusts nothing)."""
+    return stamps.token(CALENDAR_STAMP_KEY)
 
 
 def seeded_years() -> frozenset[int]:
