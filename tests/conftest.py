@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
 import importlib
+import os
 
 import pytest
+import time_machine
 from django.apps import apps
 
 
@@ -49,3 +52,44 @@ def _huey_immediate():
     from huey.contrib.djhuey import HUEY
 
     HUEY.immediate = True
+
+
+# ---- the clock ----------------------------------------------------------------------------
+# Tests never depend on today's date. A test (or module, via pytestmark) that is written about
+# fixed dates says so with @pytest.mark.clock("2026-11-20T12:00:00+08:00"): it runs as if that
+# moment were now, with the clock ticking on from there. AFTERSALES_TEST_CLOCK=<ISO moment> runs
+# the whole session as if it were then (e.g. `AFTERSALES_TEST_CLOCK=2028-03-15T10:00:00+08:00
+# make test`), which proves that no test leans on the real date.
+def _clock_moment(value: str) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise pytest.UsageError(f"clock {value!r} needs a UTC offset, e.g. +08:00")
+    return moment
+
+
+def pytest_sessionstart(session):
+    value = os.environ.get("AFTERSALES_TEST_CLOCK")
+    if value:
+        session.config._aftersales_clock = time_machine.travel(_clock_moment(value), tick=True)
+        session.config._aftersales_clock.start()
+
+
+def pytest_sessionfinish(session):
+    traveller = getattr(session.config, "_aftersales_clock", None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config):
+    value = os.environ.get("AFTERSALES_TEST_CLOCK")
+    return f"aftersales: the clock is set to {value}" if value else None
+
+
+@pytest.fixture(autouse=True)
+def _clock_marker(request):
+    marker = request.node.get_closest_marker("clock")
+    if marker is None:
+        yield None
+        return
+    with time_machine.travel(_clock_moment(marker.args[0]), tick=marker.kwargs.get("tick", True)) as traveller:
+        yield traveller

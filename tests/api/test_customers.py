@@ -17,7 +17,7 @@ from tests.factories import (
     make_work_order,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock("2026-11-25T12:00:00+08:00")]  # written about November 2026
 
 
 def test_r1_1_create_read_update_customer(agent):

@@ -17,7 +17,7 @@ from aftersales.workorders.models import WorkOrderEvent
 from tests.api.conftest import ApiClient
 from tests.factories import UserFactory, make_work_order
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock("2026-11-25T12:00:00+08:00")]  # written about November 2026
 
 SH = ZoneInfo("Asia/Shanghai")
 

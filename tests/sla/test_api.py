@@ -17,7 +17,10 @@ from tests.api.conftest import ApiClient
 from tests.factories import PASSWORD, InstalledProductFactory, UserFactory, make_work_order
 from tests.sla.conftest import at
 
-pytestmark = pytest.mark.usefixtures("seeded")
+pytestmark = [
+    pytest.mark.usefixtures("seeded"),
+    pytest.mark.clock("2026-11-25T12:00:00+08:00"),
+]  # written about November 2026
 
 
 @pytest.fixture

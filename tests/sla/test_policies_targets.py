@@ -20,7 +20,10 @@ from aftersales.workorders.selectors import WorkOrderFilters, work_order_list
 from tests.factories import InstalledProductFactory, UserFactory, make_work_order
 from tests.sla.conftest import at
 
-pytestmark = pytest.mark.usefixtures("seeded")
+pytestmark = [
+    pytest.mark.usefixtures("seeded"),
+    pytest.mark.clock("2026-11-25T12:00:00+08:00"),
+]  # written about November 2026
 
 
 @pytest.fixture
@@ -262,16 +265,37 @@ def test_r4_6_pause_over_national_day_counts_no_working_time(agent):
     assert target(wo, "resolution").due_at == at(2026, 10, 10, 10)
 
 
+QUARTER = dt.timedelta(minutes=15)
+
+
+def _working_quarters(begin, end, calendar_id):
+    """Seconds of working time in [begin, end), counted a quarter of an hour at a time with the
+    point test (working hours start and end on quarter hours): independent of the interval sums
+    the clocks use."""
+    seconds, moment = 0, begin
+    while moment < end:
+        seconds += 900 if clocks.is_working_time(moment, calendar_id) else 0
+        moment += QUARTER
+    return seconds
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    start=st.integers(min_value=0, max_value=300 * 24 * 60),
-    length=st.integers(min_value=0, max_value=10 * 24 * 60),
+    start=st.integers(min_value=0, max_value=300 * 24 * 4),
+    paused_after=st.integers(min_value=0, max_value=3 * 24 * 4),
+    length=st.integers(min_value=0, max_value=10 * 24 * 4),
     clock=st.sampled_from(["wall", "working_hours", "working_days"]),
 )
-def test_r4_6_property_pausing_never_makes_a_deadline_earlier(seeded, start, length, clock):
+def test_r4_6_property_a_pause_moves_the_deadline_by_exactly_the_paused_time(
+    seeded, start, paused_after, length, clock
+):
+    """Resuming moves the due time on by exactly the time paused, counted on the target's own
+    clock: wall time for 24x7, working time (quarter by quarter on the calendar) otherwise."""
     calendar_id = policies.calendar_id_of(SlaPolicy.objects.get(priority="P3"))
-    begin = at(2026, 1, 1) + dt.timedelta(minutes=start)
+    begin = at(2026, 1, 1) + start * QUARTER
     due = clocks.add_duration(begin, 86400 if clock == "working_days" else 8 * 3600, clock, calendar_id)
+    paused_at = begin + paused_after * QUARTER
+    resumed_at = paused_at + length * QUARTER
     t = WorkOrderTarget(
         clock=clock,
         calendar_id=calendar_id,
@@ -280,11 +304,22 @@ def test_r4_6_property_pausing_never_makes_a_deadline_earlier(seeded, start, len
         original_due_at=due,
         started_at=begin,
         duration_seconds=8 * 3600,
-        paused_at=begin + dt.timedelta(minutes=length // 3),
+        paused_at=paused_at,
     )
-    targets._resume(t, t.paused_at + dt.timedelta(minutes=length))
-    assert t.due_at >= due
-    assert t.paused_seconds >= 0
+    targets._resume(t, resumed_at)
+    assert t.paused_at is None
+    if clock == "wall":
+        assert t.paused_seconds == length * 900
+        assert t.due_at == due + length * QUARTER
+    else:
+        paused = _working_quarters(paused_at, resumed_at, calendar_id)
+        assert t.paused_seconds == paused
+        assert _working_quarters(due, t.due_at, calendar_id) == paused
+        if paused:  # it lands on working time, never later than needed
+            assert clocks.is_working_time(t.due_at - dt.timedelta(microseconds=1), calendar_id)
+        else:
+            assert t.due_at == due
+    assert t.original_due_at == t.due_at
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -18,6 +18,8 @@ from aftersales.workorders import services as wo_services
 from tests.factories import UserFactory, make_work_order
 from tests.sla.conftest import at
 
+pytestmark = pytest.mark.clock("2026-11-25T12:00:00+08:00")  # written about November 2026
+
 
 @pytest.fixture
 def agent(db):

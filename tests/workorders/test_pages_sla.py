@@ -24,7 +24,7 @@ from aftersales.workorders import services
 from aftersales.workorders.models import WorkOrder
 from tests.factories import InstalledProductFactory, UserFactory, make_work_order
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock("2026-11-25T12:00:00+08:00")]  # written about November 2026
 
 SH = ZoneInfo("Asia/Shanghai")
 HTMX = {"HTTP_HX_REQUEST": "true"}
