@@ -5,19 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-MASK = "****"
+# The phone rule and the permission check are shared with the other apps (core's outbox page).
+from aftersales.core.masking import MASK, mask_phone, may_see_contact_details
+
 # A phone or fax number inside free text: 7 or more digits, maybe with a leading +, spaces or
 # dashes, not part of a code with letters (a tracking number such as SF1234567890123).
 PHONE_IN_TEXT = re.compile(r"(?<![\dA-Za-z])\+?\d(?:[\d\- ]{5,}\d)(?![\dA-Za-z])")
-
-
-def mask_phone(phone: str) -> str:
-    digits = phone.strip()
-    if len(digits) <= 4:
-        return MASK if digits else ""
-    if len(digits) >= 11:
-        return f"{digits[:3]}{MASK}{digits[-4:]}"
-    return f"{MASK}{digits[-4:]}"
 
 
 def mask_address(address: str) -> str:
@@ -36,10 +29,6 @@ def mask_phones_in(text: str) -> str:
         return mask_phone(digits) if len(digits) >= 7 else match.group()
 
     return PHONE_IN_TEXT.sub(masked, text)
-
-
-def may_see_contact_details(user: Any) -> bool:
-    return bool(user.has_perm("customers.view_contact_details"))
 
 
 def shown_phone(user: Any, phone: str) -> str:
