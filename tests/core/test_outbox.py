@@ -7,6 +7,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from django.core.mail.backends import locmem
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -256,3 +257,53 @@ def test_two_concurrent_workers_send_each_message_once(settings, no_prompt_deliv
     phones = list(SmsLog.objects.values_list("phone", flat=True))
     assert sorted(phones) == sorted(m.address for m in messages)  # each exactly once
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {S.SENT}
+
+
+class DroppedReplyBackend(locmem.EmailBackend):
+    """The mail server takes the message, then the connection drops before it says so: the
+    classic way a retry delivers a second copy."""
+
+    def send_messages(self, messages):
+        super().send_messages(messages)
+        raise ConnectionResetError("connection reset after DATA")
+
+
+def _message_ids(mails) -> list[str]:
+    return [m.message()["Message-ID"] for m in mails]
+
+
+def test_r13_interrupted_email_resent_by_a_person_carries_the_first_message_id(mailoutbox, settings, supervisor):
+    """An e-mail whose worker died after handing it over is resent from the outbox page with the
+    same Message-ID as the first attempt, so the recipient's mail server can drop the copy."""
+    settings.DEFAULT_FROM_EMAIL = "客服中心 <service@example.com>"
+    user = UserFactory(email="u@example.com")
+    with transaction.atomic():
+        (message,) = svc.notify_user(
+            user=user, subject="工单已派工", body="明天上午上门", topic="wo:1", channels=["email"]
+        )
+    assert svc.outbox_deliver_due() == 1
+    # The worker died before it could record the send: the row was left claimed, then interrupted.
+    OutboxMessage.objects.filter(pk=message.pk).update(status=S.INTERRUPTED)
+    svc.outbox_retry(actor=supervisor, message_id=message.pk)
+    assert svc.outbox_deliver_due() == 1
+    first, second = _message_ids(mailoutbox)
+    assert first == second
+    assert first.endswith("@example.com>")
+    assert _reload(message).message_id == first
+
+
+def test_r13_automatic_retry_of_an_email_keeps_its_message_id(mailoutbox, settings, enqueue):
+    """A send that failed after the server took the message is retried with the same Message-ID;
+    another message gets another one."""
+    settings.EMAIL_BACKEND = "tests.core.test_outbox.DroppedReplyBackend"
+    (message,) = enqueue(channel="email", address="a@example.com", subject="s")
+    now = timezone.now()
+    assert svc.outbox_deliver_due(now=now) == 0
+    assert _reload(message).status == S.PENDING
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert svc.outbox_deliver_due(now=_reload(message).next_attempt_at) == 1
+    enqueue(channel="email", address="b@example.com", subject="s")
+    svc.outbox_deliver_due()
+    ids = _message_ids(mailoutbox)
+    assert len(ids) == 3
+    assert ids[0] == ids[1] != ids[2]

@@ -20,14 +20,18 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.core.mail.message import make_msgid
+from django.core.mail.utils import DNS_NAME
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from huey.contrib.djhuey import HUEY
 
 from aftersales.core.errors import DomainError, ErrorCode, NotFound, PermissionDenied, ValidationFailed
 from aftersales.core.models import OutboxMessage
@@ -48,6 +52,12 @@ BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=1)
 # A claim older than this belongs to a worker that died (a send takes seconds, not minutes).
 SENDING_TIMEOUT = timedelta(minutes=10)
+
+# The worker's periodic job records the time it last ran (every minute) in the queue's own
+# storage, which the web processes reach as well; older than this, the outbox page says the
+# worker is down. Huey checks its periodic jobs once a minute, so allow for a few missed ones.
+HEARTBEAT_KEY = "aftersales:worker-heartbeat"
+HEARTBEAT_STALE_AFTER = timedelta(minutes=5)
 
 PERM_VIEW = "core.view_outbox"
 PERM_RETRY = "core.retry_outbox"
@@ -284,12 +294,30 @@ def _send(message: OutboxMessage) -> None:
             body=message.body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[message.address],
+            headers={"Message-ID": _message_id(message)},
         ).send(fail_silently=False)
         return
     if message.channel == Channel.SMS:
         get_sms_gateway().send(phone=message.address, text=message.body)
         return
     raise PermanentDeliveryError(f"unknown channel {message.channel!r}")
+
+
+def _message_id(message: OutboxMessage) -> str:
+    """The message's one Message-ID, made and committed before its first attempt.
+
+    Every later attempt (a retry after a failure or an interruption) carries the same one, so a
+    mail server that did receive the first copy can drop the second. Random, not derived from the
+    row id alone: ids start again at 1 in a fresh database, and a reused Message-ID would make
+    servers drop a different message.
+    """
+    if not message.message_id:
+        domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].partition("@")[2] or str(DNS_NAME)
+        OutboxMessage.objects.filter(pk=message.pk, message_id="").update(
+            message_id=make_msgid(idstring=f"outbox{message.pk}", domain=domain)
+        )
+        message.refresh_from_db(fields=["message_id"])
+    return message.message_id
 
 
 def _record_failure(message: OutboxMessage, *, token: str, exc: Exception, now: datetime) -> None:
@@ -318,6 +346,26 @@ def outbox_mark_interrupted(*, older_than: timedelta = SENDING_TIMEOUT, now: dat
             status=Status.INTERRUPTED,
             last_error="The worker stopped while sending; it is unknown whether the message arrived.",
         )
+
+
+def worker_heartbeat(*, now: datetime | None = None) -> None:
+    """Record that the worker runs (its periodic job calls this every minute)."""
+    HUEY.put(HEARTBEAT_KEY, now or timezone.now())
+
+
+def worker_last_seen() -> datetime | None:
+    """When the worker last ran its periodic job; None if never (or the queue is unreachable)."""
+    try:
+        seen = HUEY.get(HEARTBEAT_KEY, peek=True)
+    except Exception:  # a queue that is down must not break the page that reports it
+        logger.exception("cannot read the worker's heartbeat")
+        return None
+    return seen if isinstance(seen, datetime) else None
+
+
+def worker_is_down(*, last_seen: datetime | None, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return last_seen is None or now - last_seen > HEARTBEAT_STALE_AFTER
 
 
 # --------------------------------------------------------------------------------------------

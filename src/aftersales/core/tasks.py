@@ -8,7 +8,7 @@ from typing import Any
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from aftersales.core.outbox import outbox_deliver_due
+from aftersales.core.outbox import outbox_deliver_due, worker_heartbeat
 
 # Huey ships no type hints; these give its decorators a declared type so mypy --strict accepts
 # them. A decorated function becomes a Huey TaskWrapper: calling it enqueues the task.
@@ -35,3 +35,9 @@ def outbox_deliver_soon() -> int:
 def outbox_deliver_periodic() -> int:
     """The safety net: delivers what a lost prompt task, a retry's backoff or a restart left."""
     return outbox_deliver_due()
+
+
+@_periodic_task(crontab(minute="*"))
+def worker_heartbeat_periodic() -> None:
+    """Tells the outbox page that the worker runs; the page warns when this stops."""
+    worker_heartbeat()

@@ -19,8 +19,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.core import selectors
 from aftersales.core.errors import DomainError, NotFound
+from aftersales.core.masking import shown_contact_address
 from aftersales.core.models import OutboxMessage
-from aftersales.core.outbox import inbox_mark_all_read, inbox_mark_read, outbox_retry
+from aftersales.core.outbox import (
+    inbox_mark_all_read,
+    inbox_mark_read,
+    outbox_retry,
+    worker_is_down,
+    worker_last_seen,
+)
 
 if TYPE_CHECKING:
     from aftersales.accounts.models import User
@@ -68,11 +75,16 @@ def outbox(request: HttpRequest) -> HttpResponse:
     rows, next_before = _page(list(qs[: PAGE_SIZE + 1]))
     filters = {k: v for k, v in (("status", status), ("channel", channel)) if v}
     counts = selectors.outbox_status_counts(actor=user)
+    last_seen = worker_last_seen()
     return render(
         request,
         "core/outbox.html",
         {
             "rows": rows,
+            # Each row with its address as this user may see it (masked without contact details).
+            "items": [(m, shown_contact_address(user, m.address)) for m in rows],
+            "worker_last_seen": last_seen,
+            "worker_down": worker_is_down(last_seen=last_seen),
             "next_before": next_before,
             "status": status,
             "channel": channel,
