@@ -27,6 +27,11 @@ FILES: list[tuple[str, str]] = [
     ("bootstrap-icons/font/fonts/", "bootstrap-icons/fonts/"),
     ("echarts/dist/echarts.min.js", "echarts/echarts.min.js"),
     ("signature_pad/dist/signature_pad.umd.min.js", "signature_pad/signature_pad.umd.min.js"),
+    # The API documentation page (/api/v1/docs), with the licence notices the bundle points to.
+    ("swagger-ui-dist/swagger-ui-bundle.js", "swagger-ui/swagger-ui-bundle.js"),
+    ("swagger-ui-dist/swagger-ui-bundle.js.LICENSE.txt", "swagger-ui/swagger-ui-bundle.js.LICENSE.txt"),
+    ("swagger-ui-dist/swagger-ui.css", "swagger-ui/swagger-ui.css"),
+    ("swagger-ui-dist/LICENSE", "swagger-ui/LICENSE"),
 ]
 
 SOURCE_MAP = re.compile(rb"[#@]\s*sourceMappingURL=([^\s*]+)")

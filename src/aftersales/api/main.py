@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from aftersales.api.auth import AUTH
+from aftersales.api.docs import LocalSwagger
 from aftersales.core.errors import DomainError, ErrorCode
 
 api = NinjaAPI(
@@ -19,6 +20,7 @@ api = NinjaAPI(
     description="售后服务管理系统 REST API. Errors are {code, message, fields} with a 4xx status.",
     auth=AUTH,
     urls_namespace="api",
+    docs=LocalSwagger(),  # Swagger UI from static/vendor, never a CDN
 )
 
 
