@@ -39,10 +39,29 @@ def _restore_role_groups(sender, **kwargs):
             getattr(module, func)(*((apps,) if func == "grant_permissions" else (apps, None)))
 
 
+def _flush_past_the_append_only_guard():
+    """The access log refuses DELETE and TRUNCATE (R-13.2, audit/triggers.py), so a transactional
+    test's flush would fail once any row exists: the flush drops the guard first, and the
+    post_migrate that ends every flush puts it back (core/triggers.py)."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    flush = BaseDatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        from aftersales.audit.triggers import NAMES
+        from aftersales.core import triggers
+
+        triggers.drop(self.connection, NAMES)
+        flush(self, sql_list)
+
+    BaseDatabaseOperations.execute_sql_flush = execute_sql_flush
+
+
 def pytest_configure(config):
     from django.db.models.signals import post_migrate
 
     post_migrate.connect(_restore_role_groups, dispatch_uid="tests-restore-role-groups")
+    _flush_past_the_append_only_guard()
 
 
 @pytest.fixture(autouse=True, scope="session")
