@@ -6,10 +6,14 @@ Business knobs (SLA targets, calendars, survey rules) are data edited by adminis
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -62,6 +66,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below whitenoise, so static files keep their own headers (long caching, no policy).
+    "csp.middleware.CSPMiddleware",
+    "aftersales.web.middleware.NoStoreMiddleware",  # pages and API answers hold personal data
     "django.contrib.sessions.middleware.SessionMiddleware",
     "aftersales.web.middleware.ChineseFirstLocaleMiddleware",  # Chinese unless the user picks English
     "django.middleware.common.CommonMiddleware",
@@ -185,6 +192,37 @@ else:
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+def _inline_style_hash(template: Path) -> str:
+    """The CSP hash of a template's one <style> element (a page rendered without a request, so
+    without a nonce); computed from the file so that editing the style never breaks the page."""
+    match = re.search(r"<style>(.*?)</style>", template.read_text(encoding="utf-8"), re.DOTALL)
+    if match is None:
+        raise ValueError(f"no <style> element in {template}")
+    return "'sha256-" + base64.b64encode(hashlib.sha256(match.group(1).encode()).digest()).decode() + "'"
+
+
+# Content-Security-Policy (django-csp): everything comes from this site. Scripts only from static
+# files (an inline one would need the request's nonce, `request.csp_nonce`); so do <style> elements,
+# except the standalone error page's (500, CSRF failure), allowed by its hash. Style attributes stay
+# allowed (templates and ECharts' tooltips use them; an attribute cannot carry a nonce, and it
+# cannot run script). data: images are Bootstrap's inline SVG icons and signature_pad's pictures.
+_ERROR_PAGE_STYLE = _inline_style_hash(BASE_DIR / "web" / "templates" / "web" / "error_standalone.html")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE, _ERROR_PAGE_STYLE],
+        "style-src-elem": [SELF, NONCE, _ERROR_PAGE_STYLE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 if not DEBUG and _env_bool("SECURE_COOKIES", False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -157,8 +157,11 @@ def test_vendor_files_are_collected_into_the_manifest(settings, tmp_path, client
         "vendor/bootstrap-icons/fonts/bootstrap-icons.woff2",
         "vendor/echarts/echarts.min.js",
         "vendor/signature_pad/signature_pad.umd.min.js",
+        "vendor/swagger-ui/swagger-ui-bundle.js",
+        "vendor/swagger-ui/swagger-ui.css",
         "web/app.css",
         "web/app.js",
+        "web/api-docs.js",
     ):
         assert name in paths, name
     # WhiteNoise (set up by the new client's first request) serves the hashed file.

@@ -19,6 +19,10 @@ def stub(request: HttpRequest) -> HttpResponse:
     return render(request, "web/base.html")
 
 
+def boom(request: HttpRequest) -> HttpResponse:
+    raise RuntimeError("a bug")
+
+
 def portal_stub(request: HttpRequest) -> HttpResponse:
     return render(request, "web/portal_base.html")
 
@@ -40,5 +44,6 @@ urlpatterns = [
     path("sla/", include(_app("sla", "calendar", "compliance"))),
     path("core/", include(_app("core", "outbox", "inbox"))),
     path("portal/", include(_app("portal", "home", "request_create", view=portal_stub))),
+    path("boom/", boom),
     path("", include("aftersales.web.urls")),
 ]

@@ -9,9 +9,11 @@ language switcher (which sets the language cookie).
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -25,3 +27,22 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
                 language = translation.get_supported_language_variant(chosen)
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store, private`` on every answer that does not set its own.
+
+    Pages and API answers carry personal data (customers' names, phones, addresses): no browser
+    cache, shared proxy or back button may keep a copy after the user logged out. Static files
+    never reach this middleware (whitenoise answers them above it, with long caching), and a view
+    that sets its own Cache-Control keeps it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store, private"
+        return response

@@ -1,4 +1,6 @@
-// Aftersales shell behaviour: report failed htmx requests to the user in their language.
+// Aftersales shell behaviour: report failed htmx requests to the user in their language, and the
+// small behaviours templates ask for with data attributes. The Content-Security-Policy allows no
+// inline script, so no hx-on or onclick attributes: put the behaviour here.
 (function () {
   "use strict";
 
@@ -25,5 +27,33 @@
   });
   document.body.addEventListener("htmx:sendError", function () {
     showAlert(document.body.dataset.msgNetworkError);
+  });
+
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var source = event.target;
+    if (!(source instanceof Element)) {
+      return;
+    }
+    // data-clear-after-request="#results": empty that element once the request is done (a
+    // search result list, after a result was picked).
+    var clearing = source.closest("[data-clear-after-request]");
+    if (clearing) {
+      var target = document.querySelector(clearing.dataset.clearAfterRequest);
+      if (target) {
+        target.innerHTML = "";
+      }
+    }
+    // data-reset-after-success: a small inline form (in a <details>) that worked is emptied and
+    // folded away.
+    var form = source.closest("[data-reset-after-success]");
+    if (form && event.detail.successful && event.detail.xhr.status === 200) {
+      form.querySelectorAll("input, textarea").forEach(function (field) {
+        field.value = "";
+      });
+      var details = form.closest("details");
+      if (details) {
+        details.open = false;
+      }
+    }
   });
 })();
