@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from aftersales.api.schemas import PathId, responses
-from aftersales.audit.services import record
+from aftersales.audit.services import record, record_views
 from aftersales.core.pagination import keyset_page
 from aftersales.customers import selectors, services
 from aftersales.customers.schemas import (
@@ -33,13 +33,21 @@ def _viewed(request: HttpRequest, obj: Any) -> None:
     record(actor=request.user, action="view", obj=obj, ip=request.META.get("REMOTE_ADDR"))
 
 
+def _shown(request: HttpRequest, objs: list[Any], search: str = "") -> list[Any]:
+    """Each record of a list answer is a view too (R-13.2)."""
+    record_views(actor=request.user, objs=objs, search=search, ip=request.META.get("REMOTE_ADDR"))
+    return objs
+
+
 @router.get("/customers", response=responses({200: CustomerPageOut}))
 def customer_list(request: HttpRequest, filters: Query[CustomerFilter]) -> Any:
     """Customers the caller may see, newest first; keyset pages (`next_cursor`)."""
     qs = selectors.customer_list(
         actor=request.user, q=filters.q, region_id=filters.region_id, category_id=filters.category_id
     )
-    return keyset_page(qs, sort_field="id", descending=True, cursor=filters.cursor, page_size=filters.page_size)
+    page = keyset_page(qs, sort_field="id", descending=True, cursor=filters.cursor, page_size=filters.page_size)
+    _shown(request, page.items, filters.q)
+    return page
 
 
 @router.post("/customers", response=responses({201: CustomerOut}))
@@ -63,7 +71,7 @@ def customer_update(request: HttpRequest, customer_id: PathId, payload: Customer
 
 @router.get("/customers/{customer_id}/contacts", response=responses({200: list[ContactOut]}))
 def contact_list(request: HttpRequest, customer_id: PathId) -> Any:
-    return selectors.customer_get(actor=request.user, customer_id=customer_id).contacts.all()
+    return _shown(request, list(selectors.customer_get(actor=request.user, customer_id=customer_id).contacts.all()))
 
 
 @router.post("/customers/{customer_id}/contacts", response=responses({201: ContactOut}))
@@ -75,7 +83,8 @@ def contact_create(request: HttpRequest, customer_id: PathId, payload: ContactIn
 @router.get("/customers/{customer_id}/installed-products", response=responses({200: list[InstalledProductOut]}))
 def customer_installed_products(request: HttpRequest, customer_id: PathId) -> Any:
     customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
-    return selectors.installed_product_scope(actor=request.user).filter(customer=customer).order_by("-id")
+    products = selectors.installed_product_scope(actor=request.user).filter(customer=customer).order_by("-id")
+    return _shown(request, list(products))
 
 
 @router.post("/customers/{customer_id}/installed-products", response=responses({201: InstalledProductOut}))
@@ -87,7 +96,8 @@ def installed_product_create(request: HttpRequest, customer_id: PathId, payload:
 @router.get("/installed-products", response=responses({200: list[InstalledProductOut]}))
 def installed_product_by_serial(request: HttpRequest, filters: Query[SerialFilter]) -> Any:
     """Look up a product by its serial number or its beginning (at most 20)."""
-    return selectors.installed_product_by_serial(actor=request.user, serial=filters.serial)
+    found = selectors.installed_product_by_serial(actor=request.user, serial=filters.serial)
+    return _shown(request, list(found), filters.serial)
 
 
 @router.get("/installed-products/{installed_product_id}", response=responses({200: InstalledProductOut}))

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from aftersales.audit.services import record
+from aftersales.audit.services import record, record_views
 from aftersales.core.errors import DomainError
 from aftersales.core.pagination import keyset_page
 from aftersales.customers import selectors, services
@@ -67,6 +67,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     except DomainError:
         return redirect("customers:list")
     rows = [(c, shown_phone(user, c.phone), shown_address(user, c.address)) for c in page.items]
+    record_views(actor=user, objs=page.items, search=filters.get("q", ""), ip=client_ip(request))
     return render(request, "customers/list.html", {"form": form, "page": page, "rows": rows})
 
 
@@ -89,12 +90,14 @@ def _history(user: User, customer_id: int) -> list[dict[str, Any]]:
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     customer = selectors.customer_get(actor=user, customer_id=pk)
-    record(actor=user, action="view", obj=customer, ip=client_ip(request))
     contacts = [(c, shown_phone(user, c.phone)) for c in customer.contacts.all()]
     products = [
         (p, WarrantyStatus(p.warranty_status()))
         for p in customer.installed_products.select_related("product_model__product_line").order_by("-id")
     ]
+    # The customer and every contact (their phones) and product the page shows.
+    shown = [customer, *(row[0] for row in contacts), *(row[0] for row in products)]
+    record_views(actor=user, objs=shown, ip=client_ip(request))
     context = {
         "customer": customer,
         "phone": shown_phone(user, customer.phone),

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Header, Query, Router, Status
 
 from aftersales.api.schemas import PathId, responses
-from aftersales.audit.services import record
+from aftersales.audit.services import record, record_views
 from aftersales.workorders import selectors, services
 from aftersales.workorders.schemas import (
     AssignIn,
@@ -70,13 +70,16 @@ def _detail(request: HttpRequest, work_order_id: int) -> Any:
 def work_order_list(request: HttpRequest, filters: Query[WorkOrderFilter]) -> Any:
     """The work orders the caller may see, with the list page's filters; keyset pages."""
     values = filters.dict(exclude={"sort", "cursor", "page_size"})
-    return selectors.work_order_list(
+    page = selectors.work_order_list(
         actor=request.user,
         filters=selectors.WorkOrderFilters(**values),
         sort=filters.sort,
         cursor=filters.cursor,
         page_size=filters.page_size,
     )
+    if filters.q:  # search results are views of the records found (R-13.2)
+        record_views(actor=request.user, objs=page.items, search=filters.q, ip=request.META.get("REMOTE_ADDR"))
+    return page
 
 
 @router.post("/work-orders", response=responses({201: WorkOrderOut}))

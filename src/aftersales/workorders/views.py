@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, retarget
 from django_htmx.middleware import HtmxDetails
 
-from aftersales.audit.services import record
+from aftersales.audit.services import record, record_views
 from aftersales.catalog import selectors as catalog_selectors
 from aftersales.catalog.models import FaultCategory
 from aftersales.core import errors
@@ -121,6 +121,8 @@ def work_order_list(request: HtmxHttpRequest) -> HttpResponse:
         page = selectors.work_order_list(actor=user, filters=filters, sort=sort, page_size=PAGE_SIZE)
     # The page's open SLA targets in one query; each row shows its most urgent one.
     sla_rows = sla_selectors.work_order_targets_many(actor=user, work_orders=page.items)
+    if filters.q:  # search results are views of the records found
+        record_views(actor=user, objs=page.items, search=filters.q, ip=client_ip(request))
     for wo in page.items:
         wo.sla_row = sla_rows.get(wo.pk, [])  # type: ignore[attr-defined]
     context = {
@@ -471,6 +473,7 @@ def _guided(fault_id: int | None, faults: list[FaultCategory]) -> FaultCategory 
 def intake_customer_search(request: HttpRequest) -> HttpResponse:
     q = (request.GET.get("customer_q") or "").strip()
     results = list(customer_selectors.customer_list(actor=_user(request), q=q)[:SEARCH_LIMIT]) if q else []
+    record_views(actor=request.user, objs=results, search=q, ip=client_ip(request))
     return render(request, "workorders/intake.html#customer_results", {"results": results, "q": q})
 
 
@@ -479,6 +482,7 @@ def intake_customer_search(request: HttpRequest) -> HttpResponse:
 def intake_product_search(request: HttpRequest) -> HttpResponse:
     serial = (request.GET.get("serial") or "").strip()
     results = list(customer_selectors.installed_product_by_serial(actor=_user(request), serial=serial))
+    record_views(actor=request.user, objs=results, search=serial, ip=client_ip(request))
     return render(request, "workorders/intake.html#product_results", {"results": results, "serial": serial})
 
 
@@ -488,6 +492,8 @@ def intake_pick(request: HttpRequest) -> HttpResponse:
     customer_id = _int(request.GET.get("customer_id"))
     product_id = _int(request.GET.get("installed_product_id"))
     context = _picked(_user(request), None if product_id else customer_id, product_id)
+    picked = [context["picked_customer"]] if context["picked_customer"] else []
+    record_views(actor=request.user, objs=picked + context["customer_products"], ip=client_ip(request))
     response = render(request, "workorders/intake.html#picked", context)
     response["HX-Trigger-After-Settle"] = INTAKE_CHANGED  # the promise reads the new customer/product
     return response
