@@ -33,6 +33,10 @@ setup: venv assets messages
 	$(PY) manage.py collectstatic --noinput -v0
 
 # ---- the two commands ---------------------------------------------------------------
+# Both are the embedded demo: it may run on the public demo SECRET_KEY with DEBUG off
+# (accounts/checks.py, docs/adr/0005-the-demo-secret-key.md). A real SECRET_KEY still wins.
+run test: export AFTERSALES_DEMO ?= 1
+
 run: setup
 	$(PY) manage.py demo_seed --if-empty
 	@bash tools/serve.sh $(PORT)

@@ -334,10 +334,10 @@ def token_client(username: str) -> Any:
     """A test client that authenticates as an integration does: a personal API token."""
     from django.test import Client
 
+    from aftersales.accounts.models import User
     from aftersales.accounts.services import api_token_create
-    from aftersales.core import demo
 
-    _token, raw = api_token_create(username=username, password=demo.DEMO_PASSWORD, name="benchmark")
+    _token, raw = api_token_create(actor=User.objects.get(username=username), name="benchmark")
     return Client(headers={"authorization": f"Bearer {raw}"})
 
 

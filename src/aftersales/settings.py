@@ -7,6 +7,7 @@ Business knobs (SLA targets, calendars, survey rules) are data edited by adminis
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import os
 import re
@@ -33,8 +34,12 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 # DEBUG is off unless asked for; the demo runs the real stack (gunicorn + whitenoise).
 DEBUG = _env_bool("DEBUG", False)
-# The demo key is only for the embedded demo; `check --deploy` fails on it in production.
-SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-demo-key-change-me-" + "x" * 32)
+# The public demo key is only for the embedded demo (docs/adr/0005-the-demo-secret-key.md): with
+# DEBUG off the web application refuses to start on it unless AFTERSALES_DEMO says this is the
+# demo (`make run`, `make test` set it), and `check --deploy` always reports it (accounts.E001).
+DEMO_SECRET_KEY = "insecure-demo-key-change-me-" + "x" * 32
+SECRET_KEY = os.environ.get("SECRET_KEY") or DEMO_SECRET_KEY
+AFTERSALES_DEMO = _env_bool("AFTERSALES_DEMO", False)
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",") if h.strip()
 ]
@@ -51,6 +56,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "huey.contrib.djhuey",
+    "axes",
     "aftersales.core",
     "aftersales.accounts",
     "aftersales.catalog",
@@ -78,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out log-in into accounts.throttle's answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "aftersales.urls"
@@ -125,10 +133,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["aftersales.accounts.backends.Backend"]
+# django-axes' backend first: it refuses a locked-out account or address before any password check.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "aftersales.accounts.backends.Backend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Log-in throttling (django-axes; accounts/throttle.py, docs/adr/0006-log-in-throttling.md): an
+# account is locked after LOGIN_FAILURE_LIMIT failed log-ins, an address after
+# LOGIN_ADDRESS_FAILURE_LIMIT (an office shares one address), both on the log-in page and
+# POST /api/v1/auth/token. Failures are forgotten LOGIN_COOLOFF_MINUTES after the last one; the
+# lock doubles for each further limit's worth of failures, up to a day.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
+LOGIN_COOLOFF_MINUTES = int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15"))
+AXES_HANDLER = "aftersales.accounts.throttle.ThrottleHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = dt.timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_USE_ATTEMPT_EXPIRATION = True  # each failure row keeps its own expiry: the back-off
+AXES_LOCKOUT_CALLABLE = "aftersales.accounts.throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "aftersales.web.access.client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # successful log-ins are not axes' business; the audit log is ours
+
+# Personal API tokens (accounts.ApiToken) expire this many days after they are issued.
+API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -193,6 +222,7 @@ else:
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
 
 def _inline_style_hash(template: Path) -> str:
     """The CSP hash of a template's one <style> element (a page rendered without a request, so

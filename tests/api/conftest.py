@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from aftersales.accounts.services import api_token_create
-from tests.factories import PASSWORD, InstalledProductFactory, UserFactory, portal_user
+from tests.factories import InstalledProductFactory, UserFactory, portal_user
 
 API = "/api/v1"
 
@@ -22,7 +22,7 @@ class ApiClient:
         self.client = Client()
         self.headers: dict[str, str] = {}
         if user is not None:
-            _token, raw = api_token_create(username=user.username, password=PASSWORD)
+            _token, raw = api_token_create(actor=user, name="tests")
             self.headers["Authorization"] = f"Bearer {raw}"
 
     def _call(self, method: str, path: str, data: Any = None, headers: dict[str, str] | None = None, **kw: Any) -> Any:

@@ -24,7 +24,7 @@ from aftersales.customers.models import Contact, Customer, CustomerCategory, Ins
 from aftersales.workorders.models import Communication, WorkOrder, WorkOrderEvent
 from aftersales.workorders.services import communication_record
 from aftersales.wsgi import application
-from tests.factories import PASSWORD, ContactFactory, FaultCategoryFactory, InstalledProductFactory, UserFactory
+from tests.factories import ContactFactory, FaultCategoryFactory, InstalledProductFactory, UserFactory
 from tests.factories import make_work_order as create_work_order
 
 SEEDED = [
@@ -67,7 +67,7 @@ def bearer(db, _keep_connection):
     FaultCategoryFactory(product_line=product.product_model.product_line)
     wo = create_work_order(supervisor, product)
     communication_record(actor=supervisor, work_order_id=wo.pk, kind="call", direction="in", summary="客户来电")
-    _token, raw = api_token_create(username=supervisor.username, password=PASSWORD)
+    _token, raw = api_token_create(actor=supervisor, name="schemathesis")
     return {"Authorization": f"Bearer {raw}"}
 
 

@@ -42,6 +42,7 @@ def test_administrator_sees_every_staff_page(admin_user):
         "sla:calendar",
         "audit:log",
         "core:outbox",
+        "accounts:lockouts",
         "core:inbox",
         "admin:index",
     ]

@@ -24,5 +24,7 @@ class TeamAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("prefix", "user", "name", "created_at", "last_used_at")
-    readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at")
+    list_display = ("prefix", "user", "name", "created_at", "last_used_at", "expires_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    readonly_fields = ("user", "prefix", "key_hash", "created_at", "last_used_at", "expires_at")
+    raw_id_fields = ("user",)

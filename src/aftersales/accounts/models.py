@@ -70,21 +70,28 @@ def hash_token(raw: str) -> str:
 
 
 class ApiToken(models.Model):
-    """A personal token for integrations; only its hash is stored."""
+    """A personal token for integrations; only its hash is stored.
+
+    It works until ``expires_at`` (``API_TOKEN_TTL_DAYS`` after it was issued) unless it was
+    revoked: by its owner (the "My API tokens" page, ``DELETE /api/v1/auth/token``), or with all of
+    the owner's tokens when their password changes or they are deactivated (accounts.signals).
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(_("name"), max_length=64, blank=True)
+    name = models.CharField(_("name"), max_length=64)
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
 
     def __str__(self) -> str:
-        return f"{self.prefix}… ({self.user})"
+        return f"{self.name} ({self.prefix}…)"
 
     @staticmethod
     def new_raw() -> str:

@@ -56,8 +56,10 @@ SLA_ADMIN = [
     "sla.delete_calendarday",
     "sla.change_workingperiod",
 ]
+# The log-in lock-outs page: see and lift lock-outs (django-axes' rows; accounts migration 0005).
+LOCKOUTS = ["axes.view_accessattempt", "axes.delete_accessattempt"]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.ADMIN: [*STAFF_READ, *SEE_ALL, *CONTACT_DETAILS, *ARCHIVE_WRITE, *DESK, *OVERSIGHT, *SLA_ADMIN],
+    Role.ADMIN: [*STAFF_READ, *SEE_ALL, *CONTACT_DETAILS, *ARCHIVE_WRITE, *DESK, *OVERSIGHT, *SLA_ADMIN, *LOCKOUTS],
     Role.AGENT: [*STAFF_READ, *SEE_ALL, *CONTACT_DETAILS, *ARCHIVE_WRITE, *DESK],
     Role.DISPATCHER: [
         *STAFF_READ,

@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from aftersales.accounts import views
+
 app_name = "accounts"
 
 urlpatterns = [
@@ -18,4 +20,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
         name="password_change_done",
     ),
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("lockouts/", views.lockouts, name="lockouts"),
+    path("lockouts/lift/", views.lockout_lift, name="lockout_lift"),
 ]

@@ -69,6 +69,7 @@ STAFF_ITEMS: list[_Item] = [
     _Item(_("Work calendar"), "sla:calendar", "calendar3", _perm("sla.change_calendarday")),
     _Item(_("Audit log"), "audit:log", "shield-check", _perm("audit.view_accesslog")),
     _Item(_("Outbox"), "core:outbox", "send", _perm("core.view_outbox")),
+    _Item(_("Log-in lock-outs"), "accounts:lockouts", "shield-lock", _perm("axes.view_accessattempt")),
     _Item(_("Notifications"), "core:inbox", "bell", _is_staff_user),
     _Item(
         pgettext_lazy("navigation", "Administration"),
