@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.audit.models import AccessLog
 from aftersales.audit.selectors import AccessLogFilters
+from aftersales.web.forms import FilterForm
 
 # The record types the log holds most often, offered as suggestions (any model name may be typed).
 RECORD_TYPES = {
@@ -28,7 +29,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class AccessLogFilterForm(forms.Form):
+class AccessLogFilterForm(FilterForm):
     user = forms.CharField(label=_("User"), required=False, max_length=150)
     action = forms.ChoiceField(
         label=_("Action"), required=False, choices=[("", _("All actions")), *AccessLog.Action.choices]
@@ -52,12 +53,4 @@ class AccessLogFilterForm(forms.Form):
         return data
 
     def filters(self) -> AccessLogFilters:
-        data = self.cleaned_data if self.is_valid() else {}
-        return AccessLogFilters(
-            user=data.get("user", ""),
-            action=data.get("action", ""),
-            object_type=data.get("object_type", ""),
-            object_id=data.get("object_id", ""),
-            date_from=data.get("date_from"),
-            date_to=data.get("date_to"),
-        )
+        return AccessLogFilters(**self.values())

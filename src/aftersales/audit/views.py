@@ -5,12 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from aftersales.audit import selectors
 from aftersales.audit.forms import RECORD_TYPES, AccessLogFilterForm
-from aftersales.core.errors import DomainError
 
 PAGE_SIZE = 50
 
@@ -20,11 +19,11 @@ PAGE_SIZE = 50
 def access_log(request: HttpRequest) -> HttpResponse:
     if not selectors.access_log_visible(actor=request.user):
         raise PermissionDenied
-    form = AccessLogFilterForm(request.GET or None)
-    try:
-        page = selectors.access_log_list(
-            actor=request.user, filters=form.filters(), cursor=request.GET.get("cursor"), page_size=PAGE_SIZE
+    form = AccessLogFilterForm(request.GET)
+    filters = form.filters()
+    page = form.page(
+        lambda cursor: selectors.access_log_list(
+            actor=request.user, filters=filters, cursor=cursor, page_size=PAGE_SIZE
         )
-    except DomainError:  # a tampered cursor: start again from the newest entries
-        return redirect("audit:log")
+    )
     return render(request, "audit/log.html", {"form": form, "page": page, "record_types": RECORD_TYPES})

@@ -18,6 +18,7 @@ class ErrorCode(StrEnum):
     PERMISSION_DENIED = "permission_denied"
     CONFLICT = "conflict"
     IDEMPOTENCY_MISMATCH = "idempotency_key_reused"
+    INVALID_CURSOR = "invalid_cursor"
 
 
 class DomainError(Exception):

@@ -13,14 +13,17 @@ import json
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
-from aftersales.core.errors import ValidationFailed
+from aftersales.core.errors import DomainError, ErrorCode
+from aftersales.core.limits import MAX_ID, day_in_range
 
 M = TypeVar("M", bound=models.Model)
 COUNT_CAP = 1000
+# A cursor this server makes is about 60 characters; a longer one is not worth decoding.
+MAX_CURSOR = 512
 
 
 @dataclass
@@ -39,6 +42,20 @@ class Page(Generic[M]):
         return f"{self.count}+" if self.count_capped else str(self.count)
 
 
+class InvalidCursor(DomainError):
+    """A cursor that this server did not make (forged, truncated, from another list or an older
+    version). The API answers 422 ``invalid_cursor``; a page shows the first page instead."""
+
+    status = 422
+
+    def __init__(self) -> None:
+        super().__init__(
+            ErrorCode.INVALID_CURSOR,
+            _("This page link is invalid or out of date; start again from the first page."),
+            {"cursor": _("Invalid cursor.")},
+        )
+
+
 def _encode(value: Any, pk: int) -> str:
     if isinstance(value, dt.datetime):
         value = {"dt": value.isoformat()}
@@ -46,31 +63,47 @@ def _encode(value: Any, pk: int) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode(cursor: str) -> tuple[Any, int]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        value, pk = json.loads(raw)
-        if isinstance(value, dict) and "dt" in value:
-            value = dt.datetime.fromisoformat(value["dt"])
-        if not isinstance(pk, int):
-            raise TypeError(pk)
-    except (ValueError, TypeError, KeyError):
-        raise ValidationFailed({"cursor": "invalid cursor"}) from None
-    return value, pk
+def _sort_value(field: models.Field[Any, Any], value: Any) -> Any:
+    """The cursor's sort value as the sort field holds it; ValueError for anything else.
 
-
-def _checked(qs: QuerySet[M], sort_field: str, value: Any, pk: int) -> Any:
-    """A cursor comes from the client: a forged one must be refused, not reach the database."""
-    field = qs.model._meta.get_field(sort_field)
-    try:
-        if not 1 <= pk <= 2**63 - 1 or isinstance(value, (list, dict)):
-            raise ValueError(pk)
-        value = field.to_python(value)  # type: ignore[union-attr]
-        if isinstance(value, dt.datetime) and value.tzinfo is None:
+    Every check keeps a value that cannot be in the column from the database: NULL (no row has
+    it: the lists never sort by a column while it is NULL), a float or a 65-bit integer for an
+    integer, a time out of range or without its zone, text with NUL or lone surrogates."""
+    if isinstance(field, models.DateTimeField):
+        if not (isinstance(value, dict) and value.keys() == {"dt"} and isinstance(value["dt"], str)):
             raise ValueError(value)
-    except (ValueError, TypeError, DjangoValidationError):
-        raise ValidationFailed({"cursor": "invalid cursor"}) from None
-    return value
+        moment = dt.datetime.fromisoformat(value["dt"])
+        if moment.tzinfo is None or not day_in_range(moment):
+            raise ValueError(value)
+        return moment
+    if isinstance(field, models.IntegerField):
+        if type(value) is not int or not -MAX_ID - 1 <= value <= MAX_ID:
+            raise ValueError(value)
+        return value
+    if isinstance(field, models.CharField):
+        if not isinstance(value, str) or len(value) > (field.max_length or 0) or "\x00" in value:
+            raise ValueError(value)
+        value.encode()  # UnicodeEncodeError (a ValueError) for a lone surrogate
+        return value
+    raise ValueError(field)  # a sort field of a type cursors do not carry
+
+
+def _decode(cursor: str, field: models.Field[Any, Any]) -> tuple[Any, int]:
+    """(sort value, id) of a cursor made by ``_encode``; InvalidCursor for anything else."""
+    try:
+        if len(cursor) > MAX_CURSOR:
+            raise ValueError(cursor)
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        decoded = json.loads(raw)
+        if not (isinstance(decoded, list) and len(decoded) == 2):
+            raise ValueError(decoded)
+        value, pk = decoded
+        if type(pk) is not int or not 1 <= pk <= MAX_ID:
+            raise ValueError(pk)
+        return _sort_value(field, value), pk
+    except (ValueError, TypeError, RecursionError):
+        # binascii.Error, JSONDecodeError and UnicodeError are ValueErrors too.
+        raise InvalidCursor() from None
 
 
 def keyset_page(
@@ -80,8 +113,7 @@ def keyset_page(
     ordered = qs.order_by(*order)
     page_qs = ordered
     if cursor:
-        value, pk = _decode(cursor)
-        value = _checked(qs, sort_field, value, pk)
+        value, pk = _decode(cursor, qs.model._meta.get_field(sort_field))  # type: ignore[arg-type]
         if descending:
             page_qs = ordered.filter(Q(**{f"{sort_field}__lt": value}) | Q(**{sort_field: value, "id__lt": pk}))
         else:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.core import selectors
 from aftersales.core.errors import DomainError, NotFound
+from aftersales.core.forms import InboxFilterForm, OutboxFilterForm
 from aftersales.core.masking import shown_contact_address
 from aftersales.core.models import OutboxMessage
 from aftersales.core.outbox import (
@@ -37,13 +38,6 @@ PAGE_SIZE = 50
 
 def _user(request: HttpRequest) -> User:
     return cast("User", request.user)
-
-
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 def _page(rows: list[OutboxMessage]) -> tuple[list[OutboxMessage], int | None]:
@@ -67,11 +61,10 @@ def outbox(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not selectors.outbox_visible(actor=user):
         raise PermissionDenied
-    status = request.GET.get("status") or ""
-    channel = request.GET.get("channel") or ""
-    qs = selectors.outbox_list(
-        actor=user, status=status, channel=channel, before_id=_int_or_none(request.GET.get("before"))
-    )
+    form = OutboxFilterForm(request.GET)
+    v = form.values()
+    status, channel = v["status"], v["channel"]
+    qs = selectors.outbox_list(actor=user, status=status, channel=channel, before_id=v["before"])
     rows, next_before = _page(list(qs[: PAGE_SIZE + 1]))
     filters = {k: v for k, v in (("status", status), ("channel", channel)) if v}
     counts = selectors.outbox_status_counts(actor=user)
@@ -92,7 +85,8 @@ def outbox(request: HttpRequest) -> HttpResponse:
             "counts": counts,
             "statuses": [(value, label, counts.get(value, 0)) for value, label in OutboxMessage.Status.choices],
             "channels": OutboxMessage.Channel.choices,
-            "paged": "before" in request.GET,
+            "paged": v["before"] is not None,
+            "form": form,
         },
     )
 
@@ -117,8 +111,10 @@ def outbox_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    unread_only = request.GET.get("unread") == "1"
-    qs = selectors.inbox_list(actor=user, unread_only=unread_only, before_id=_int_or_none(request.GET.get("before")))
+    form = InboxFilterForm(request.GET)
+    v = form.values()
+    unread_only = v["unread"] == "1"
+    qs = selectors.inbox_list(actor=user, unread_only=unread_only, before_id=v["before"])
     rows, next_before = _page(list(qs[: PAGE_SIZE + 1]))
     return render(
         request,
@@ -128,7 +124,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "next_before": next_before,
             "unread_only": unread_only,
             "unread_count": selectors.inbox_unread_count(actor=user),
-            "paged": "before" in request.GET,
+            "paged": v["before"] is not None,
+            "form": form,
         },
     )
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.catalog.models import ProductModel
 from aftersales.core.models import Region
 from aftersales.customers.models import Customer, CustomerCategory
-from aftersales.web.forms import service_required
+from aftersales.web.forms import FilterForm, service_required
 
 
 class DateInput(forms.DateInput):
@@ -21,7 +21,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class CustomerFilterForm(forms.Form):
+class CustomerFilterForm(FilterForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=64)
     region = forms.ModelChoiceField(
         label=_("Region"), queryset=Region.objects.all(), required=False, empty_label=_("All regions")

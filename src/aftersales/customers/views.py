@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from aftersales.audit.services import record, record_views
-from aftersales.core.errors import DomainError
 from aftersales.core.pagination import keyset_page
 from aftersales.customers import selectors, services
 from aftersales.customers.forms import (
@@ -54,20 +53,19 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not user.has_perm("customers.view_customer"):
         raise PermissionDenied
-    form = CustomerFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form = CustomerFilterForm(request.GET)
+    filters = form.values()
     qs = selectors.customer_list(
         actor=user,
-        q=filters.get("q", ""),
-        region_id=filters["region"].pk if filters.get("region") else None,
-        category_id=filters["category"].pk if filters.get("category") else None,
+        q=filters["q"],
+        region_id=filters["region"].pk if filters["region"] else None,
+        category_id=filters["category"].pk if filters["category"] else None,
     )
-    try:
-        page = keyset_page(qs, sort_field="id", descending=True, cursor=request.GET.get("cursor"), page_size=PAGE_SIZE)
-    except DomainError:
-        return redirect("customers:list")
+    page = form.page(
+        lambda cursor: keyset_page(qs, sort_field="id", descending=True, cursor=cursor, page_size=PAGE_SIZE)
+    )
     rows = [(c, shown_phone(user, c.phone), shown_address(user, c.address)) for c in page.items]
-    record_views(actor=user, objs=page.items, search=filters.get("q", ""), ip=client_ip(request))
+    record_views(actor=user, objs=page.items, search=filters["q"], ip=client_ip(request))
     return render(request, "customers/list.html", {"form": form, "page": page, "rows": rows})
 
 

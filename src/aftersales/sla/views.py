@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.core.errors import DomainError, NotFound
 from aftersales.sla import selectors, services
-from aftersales.sla.forms import ComplianceForm, ExceptionForm, PreviewForm
+from aftersales.sla.forms import CalendarFilterForm, ComplianceForm, ExceptionForm, PreviewForm
 from aftersales.sla.models import Calendar
 from aftersales.sla.official import known_years
 from aftersales.sla.timeline import MAX_YEAR, MIN_YEAR
@@ -52,13 +52,26 @@ def _page_url(calendar_id: int, year: int) -> str:
     return f"{reverse('sla:calendar')}?calendar={calendar_id}&year={year}"
 
 
+def _shown(data: Any) -> tuple[CalendarFilterForm, list[Calendar]]:
+    """Which calendar and year to show (GET, or the year an exception form posts back)."""
+    calendars = list(selectors.calendar_list())
+    return CalendarFilterForm(data, calendars=calendars), calendars
+
+
 def _render(
-    request: HttpRequest, calendar_id: int | None, year: int, form: ExceptionForm, status: int = 200
+    request: HttpRequest,
+    calendar_id: int | None,
+    form: ExceptionForm,
+    shown: tuple[CalendarFilterForm, list[Calendar]],
+    status: int = 200,
 ) -> HttpResponse:
+    filters, calendars = shown
+    year = filters.values()["year"]
     calendar = _calendar(calendar_id)
     context: dict[str, Any] = {
         "calendar": calendar,
-        "calendars": selectors.calendar_list(),
+        "calendars": calendars,
+        "filters": filters,
         "year": year,
         "years": range(max(MIN_YEAR, year - 1), min(MAX_YEAR, year + 1) + 1),
         "rows": selectors.calendar_exceptions(calendar=calendar, year=year),
@@ -75,9 +88,9 @@ def _render(
 @login_required
 @_guard
 def calendar_page(request: HttpRequest) -> HttpResponse:
-    year = min(max(_int(request.GET.get("year"), timezone.localdate().year), MIN_YEAR), MAX_YEAR)
-    calendar_id = _int(request.GET.get("calendar"), 0) or None
-    return _render(request, calendar_id, year, ExceptionForm(initial={"date": f"{year}-01-01"}))
+    shown = _shown(request.GET)
+    v = shown[0].values()
+    return _render(request, v["calendar"], ExceptionForm(initial={"date": f"{v['year']}-01-01"}), shown)
 
 
 @require_POST
@@ -85,7 +98,6 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
 @_guard
 def exception_add(request: HttpRequest, calendar_id: int) -> HttpResponse:
     calendar = _calendar(calendar_id)
-    year = _int(request.POST.get("year"), timezone.localdate().year)
     form = ExceptionForm(request.POST)
     if form.is_valid():
         try:
@@ -103,7 +115,7 @@ def exception_add(request: HttpRequest, calendar_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Exception for %(date)s added.") % {"date": day.date.isoformat()})
             return HttpResponseRedirect(_page_url(calendar.pk, day.date.year))
-    return _render(request, calendar.pk, year, form, status=422)
+    return _render(request, calendar.pk, form, _shown(request.POST), status=422)
 
 
 @require_POST
@@ -111,7 +123,7 @@ def exception_add(request: HttpRequest, calendar_id: int) -> HttpResponse:
 @_guard
 def exception_delete(request: HttpRequest, calendar_id: int, day_id: int) -> HttpResponse:
     calendar = _calendar(calendar_id)
-    year = _int(request.POST.get("year"), timezone.localdate().year)
+    year = _shown(request.POST)[0].values()["year"]
     try:
         services.calendar_exception_delete(actor=request.user, calendar=calendar, day_id=day_id)
     except DomainError as exc:
@@ -175,14 +187,14 @@ def compliance_page(request: HttpRequest) -> HttpResponse:
     """SLA compliance per month by priority, team and assignee (R-4.7): met, breached, met rate."""
     today = timezone.localdate()
     default_from = (today.replace(day=1) - dt.timedelta(days=150)).replace(day=1)
-    form = ComplianceForm(request.GET or {"month_from": f"{default_from:%Y-%m}", "month_to": f"{today:%Y-%m}"})
+    defaults = {"month_from": f"{default_from:%Y-%m}", "month_to": f"{today:%Y-%m}"}
+    form = ComplianceForm(request.GET or defaults, initial=defaults)
     context: dict[str, Any] = {"form": form, "tables": []}
-    if form.is_valid():
-        try:
-            for by, title in COMPLIANCE_TABLES:
-                rows = selectors.sla_compliance(actor=request.user, by=by, **form.cleaned_data)
-                context["tables"].append({"by": by, "title": title, "rows": rows})
-        except DomainError as exc:
-            for field, message in exc.fields.items():
-                form.add_error(field if field in form.fields else None, str(message))
+    try:
+        for by, title in COMPLIANCE_TABLES:
+            rows = selectors.sla_compliance(actor=request.user, by=by, **form.values())
+            context["tables"].append({"by": by, "title": title, "rows": rows})
+    except DomainError as exc:
+        for field, message in exc.fields.items():
+            form.add_error(field if field in form.fields else None, str(message))
     return render(request, "sla/compliance.html", context)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.errors import DomainError, NotFound, PermissionDenied
+from aftersales.core.limits import MAX_DAY, MIN_DAY, day_in_range
+from aftersales.core.pagination import InvalidCursor
 
 FieldT = TypeVar("FieldT", bound=forms.Field)
 
@@ -75,3 +80,66 @@ def submit(form: forms.Form, action: Callable[[], T]) -> T | None:
 def form_status(form: forms.Form) -> int:
     """422 for a posted form that comes back with errors, 200 for a fresh one."""
     return 422 if form.is_bound else 200
+
+
+P = TypeVar("P")
+
+
+class FilterForm(forms.Form):
+    """The filters of a list page, read from its query string.
+
+    A bad value (a stale bookmark to a technician who left, a hand-edited URL, a date in year 1)
+    is not an error to correct: the list shows without that filter, and the page says which
+    ones it ignored (``web/partials/ignored_filters.html``, given the form). Dates and times
+    outside ``core.limits`` count as bad. A subclass's ``clean`` calls ``super().clean()``.
+    """
+
+    cursor_reset = False
+    _ignored: list[str] | None = None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, value in list(data.items()):
+            if isinstance(value, dt.date) and not day_in_range(value):
+                self.add_error(
+                    name,
+                    _("Choose a date from %(first)s to %(last)s.") % {"first": MIN_DAY.year, "last": MAX_DAY.year},
+                )
+        return data
+
+    def values(self) -> dict[str, Any]:
+        """Every filter by field name: its value, or its default when missing or bad (the field's
+        initial value, else its empty value: "", [], None)."""
+        self.ignored()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {
+            name: cleaned[name] if cleaned.get(name) not in field.empty_values else self._default(name, field)
+            for name, field in self.fields.items()
+        }
+
+    def _default(self, name: str, field: forms.Field) -> Any:
+        try:
+            return field.clean(self.get_initial_for_field(field, name))
+        except ValidationError:
+            return None
+
+    def ignored(self) -> list[str]:
+        """The labels of the filters that were given a bad value, so are ignored. Fixed when first
+        asked: an error the view puts on the form afterwards (a service's refusal) is no filter
+        that was ignored."""
+        if self._ignored is None:
+            self.is_valid()
+            bad = {name for name in self.errors if name in self.fields and self.data.get(self.add_prefix(name))}
+            self._ignored = [str(self.fields[name].label or name) for name in self.fields if name in bad]
+        return self._ignored
+
+    def page(self, load: Callable[[str | None], P]) -> P:
+        """The rows of ``load(cursor)`` at the query string's cursor; a cursor the server did not
+        make (forged, truncated, from before an upgrade) gives the first page, and the note says
+        so (``cursor_reset``)."""
+        cursor = self.data.get("cursor") or None
+        try:
+            return load(cursor)
+        except InvalidCursor:
+            self.cursor_reset = True
+            return load(None)

@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.catalog.models import Colour, Priority, ServiceType
+from aftersales.core.limits import MAX_ID
 from aftersales.customers.models import Customer
 from aftersales.sla.models import SlaExtension
 from aftersales.sla.templatetags.sla import sla_moment
-from aftersales.web.forms import FastSelect, service_required
+from aftersales.web.forms import FastSelect, FilterForm, service_required
 from aftersales.workorders.models import Channel, Communication
 from aftersales.workorders.states import HandlingMode, Status
 
@@ -97,8 +98,8 @@ class NewCustomerForm(forms.Form):
     )
 
 
-class ListFilterForm(forms.Form):
-    """The staff list's filters; bad values are dropped rather than shown as errors."""
+class ListFilterForm(FilterForm):
+    """The staff list's filters; a bad value is ignored, and the page names it (FilterForm)."""
 
     SORTS = [
         ("-received_at", _("Received: newest first")),
@@ -129,7 +130,9 @@ class ListFilterForm(forms.Form):
     colour = forms.ChoiceField(label=_("Colour"), required=False, choices=_blank(Colour.choices, _("All")))
     owner = forms.TypedChoiceField(label=_("First-contact owner"), required=False, coerce=int, empty_value=None)
     assignee = forms.TypedChoiceField(label=_("Assignee"), required=False, coerce=int, empty_value=None)
-    customer = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    customer = forms.IntegerField(
+        label=_("Customer"), required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
     product_line = forms.TypedChoiceField(label=_("Product line"), required=False, coerce=int, empty_value=None)
     received_from = forms.DateField(
         label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -159,13 +162,7 @@ class ListFilterForm(forms.Form):
                 widget.attrs["class"] = "form-control form-control-sm"
 
     def sort_hint(self) -> Any:
-        return self.SORT_HINTS.get(self.values().get("sort") or "", "")
-
-    def values(self) -> dict[str, Any]:
-        """The valid filters; a field with a bad value is ignored."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {name: data.get(name) for name in self.fields if name not in self.errors}
+        return self.SORT_HINTS.get(self.values()["sort"] or "", "")
 
     @staticmethod
     def day_start(day: dt.date | None) -> dt.datetime | None:

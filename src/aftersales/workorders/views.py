@@ -113,12 +113,12 @@ def work_order_list(request: HtmxHttpRequest) -> HttpResponse:
         q=v["q"] or "",
     )
     sort = v["sort"] or "-received_at"
-    cursor = request.GET.get("cursor") or None
-    try:
-        page = selectors.work_order_list(actor=user, filters=filters, sort=sort, cursor=cursor, page_size=PAGE_SIZE)
-    except ValidationFailed:  # a mangled cursor: start again at the first page
-        cursor = None
-        page = selectors.work_order_list(actor=user, filters=filters, sort=sort, page_size=PAGE_SIZE)
+    page = form.page(
+        lambda cursor: selectors.work_order_list(
+            actor=user, filters=filters, sort=sort, cursor=cursor, page_size=PAGE_SIZE
+        )
+    )
+    cursor = None if form.cursor_reset else request.GET.get("cursor")
     # The page's open SLA targets in one query; each row shows its most urgent one.
     sla_rows = sla_selectors.work_order_targets_many(actor=user, work_orders=page.items)
     if filters.q:  # search results are views of the records found
