@@ -28,6 +28,8 @@ def _restore_role_groups(sender, **kwargs):
             create_permissions(app_config, verbosity=0)
         roles = importlib.import_module("aftersales.accounts.migrations.0003_create_role_groups")
         roles.grant_role_permissions(apps)
+        lockouts = importlib.import_module("aftersales.accounts.migrations.0005_grant_lockout_permissions")
+        lockouts.grant_permissions(apps)
     if sender.name == "aftersales.sla":
         # The default calendar and the default SLA policies, by their own migrations.
         for name, func in [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from axes.models import AccessAttempt
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -122,3 +123,11 @@ def test_a_bad_address_on_the_page_is_a_message_not_an_error(client, admin):
     response = client.post(LIFT, {"address": "not-an-ip"}, follow=True)
     assert response.status_code == 200
     assert "请输入有效的 IP 地址" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_r13_1_administrators_keep_the_lockout_permissions_after_a_flush():
+    """Transactional tests flush the database; tests/conftest.py puts the role grants back,
+    this migration's too."""
+    call_command("flush", interactive=False, verbosity=0)
+    assert UserFactory(role="admin").has_perm("axes.delete_accessattempt")

@@ -103,6 +103,20 @@ def test_r13_1_an_address_is_locked_for_every_account_but_only_after_more_failur
     assert _login(Client(), fresh.username, PASSWORD, ip="10.3.3.4").status_code == 302  # elsewhere: fine
 
 
+def test_r13_1_the_django_admin_log_in_counts_and_is_refused_the_same_way(limits):
+    admin = UserFactory(role="admin", is_staff=True, is_superuser=True)
+    client = Client()
+    for _ in range(5):
+        client.post(reverse("admin:login"), {"username": admin.username, "password": "wrong"}, REMOTE_ADDR="10.4.4.4")
+    response = client.post(
+        reverse("admin:login"), {"username": admin.username, "password": PASSWORD}, REMOTE_ADDR="10.4.4.4"
+    )
+    assert response.status_code == 429
+    assert "登录失败次数过多" in response.content.decode()
+    assert not _logged_in(client)
+    assert _login(Client(), admin.username, PASSWORD, ip="10.4.4.5").status_code == 429  # the account
+
+
 def test_r13_1_the_token_endpoint_is_throttled_with_a_coded_json_error(limits):
     user = UserFactory(role="agent")
     client = Client()
