@@ -108,7 +108,6 @@ def test_r3_1_same_key_other_body_is_refused(agent, product):
         ("customer_id", None),
         ("customer_id", 2**70),
         ("customer_id", "abc"),
-        ("installed_product_id", 999999),
         ("channel", "pigeon"),
         ("received_at", "2026-01-01T08:00:00"),  # naive
         ("received_at", "not a time"),
@@ -147,11 +146,15 @@ def test_bad_idempotency_key_header_is_422(agent, product):
 
 
 def test_portal_user_creates_for_their_own_organisation(customer_user, product):
-    other = CustomerFactory()
-    body = intake(product, customer_id=other.pk, channel=None, installed_product_id=None)
+    """R-13.1: a portal user's request is their own organisation's; another one is not found."""
+    body = {"symptom": "空调不制冷", "service_type": "repair"}
     response = ApiClient(customer_user).post("/work-orders", body)
     assert response.status_code == 201
     assert response.json()["customer"]["id"] == product.customer_id
+    other = CustomerFactory()
+    response = ApiClient(customer_user).post("/work-orders", {**body, "customer_id": other.pk})
+    assert response.status_code == 404
+    assert WorkOrder.objects.count() == 1
 
 
 def test_technician_may_not_create(tech, product):
@@ -306,7 +309,7 @@ def test_action_refusals_map_to_403_and_422(agent, tech, product):
     wo = make_work_order(agent, product)
     assert ApiClient(agent).post(f"/work-orders/{wo.pk}/archive").status_code == 403
     response = ApiClient(agent).post(f"/work-orders/{wo.pk}/assign", {"assignee_id": agent.pk + 1000})
-    assert response.status_code == 422
+    assert response.status_code == 404  # not among the people who may be assigned (R-13.1)
     assert "assignee_id" in response.json()["fields"]
     response = ApiClient(agent).post(f"/work-orders/{wo.pk}/wait", {"on": "weather", "reason": "x"})
     assert response.status_code == 422

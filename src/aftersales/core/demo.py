@@ -858,23 +858,32 @@ class _Generator:
 
         steps: list[tuple[float, Callable[[], object]]] = []  # (minutes after the previous step, action)
 
+        # On a customer's own request the system sets these (workorders.services, R-13.1).
+        staff_only: dict[str, Any] = (
+            {}
+            if portal_made
+            else {
+                "channel": channel,
+                "received_at": plan.received_at,
+                "priority": priority,
+                "colour": colour,
+                "answered_on_spot": on_spot,
+                "resolution": resolution if on_spot else "",
+            }
+        )
+
         def create() -> None:
             wo = wo_services.work_order_create(
                 actor=portal if portal_made else agent,
                 customer_id=plan.customer.pk,
-                channel=channel,
                 symptom=symptom,
                 service_type=service_type,
                 installed_product_id=plan.product.pk if plan.product else None,
                 contact_id=self.contact_of.get(plan.customer.pk),
                 fault_category_id=fault.pk if service_type == "repair" else None,
-                received_at=plan.received_at,
                 occurred_at=occurred,
                 demand=rng.choice(DEMANDS) if service_type == "repair" else "",
-                priority=priority,
-                colour=colour,
-                answered_on_spot=on_spot,
-                resolution=resolution if on_spot else "",
+                **staff_only,
             )
             plan.work_order_id = wo.pk
 

@@ -1,4 +1,5 @@
-"""API schemas of the customer archive (R-1). Phones and addresses go through masking.py (R-13.1)."""
+"""API schemas of the customer archive (R-1). Phones, e-mail and postal addresses go through
+masking.py (R-13.1)."""
 
 import datetime as dt
 from typing import Any
@@ -6,8 +7,11 @@ from typing import Any
 from ninja import Field, Schema
 
 from aftersales.api.schemas import Day, Id, Ref, Text
-from aftersales.customers.masking import shown_address, shown_phone
+from aftersales.customers.masking import shown_address, shown_email, shown_phone
 from aftersales.customers.models import Customer, WarrantyStatus
+
+# R-13.1: who sees contact data as it is.
+MASKED_FOR = "for roles without view_contact_details; a portal user sees their own organisation's as it is"
 
 
 def _user(context: Any) -> Any:
@@ -46,19 +50,23 @@ class CustomerOut(Schema):
     name: str
     category: Ref | None
     region: Ref | None
-    phone: str = Field(description="Masked (138****1234) for roles without view_contact_details.")
-    email: str
-    address: str = Field(description="Masked after the city/district for roles without view_contact_details.")
+    phone: str = Field(description=f"Masked (138****1234) {MASKED_FOR}.")
+    email: str = Field(description=f"Masked (z****@example.com) {MASKED_FOR}.")
+    address: str = Field(description=f"Masked after the city/district {MASKED_FOR}.")
     service_preferences: str
     created_at: dt.datetime
 
     @staticmethod
     def resolve_phone(obj: Customer, context: Any) -> str:
-        return shown_phone(_user(context), obj.phone)
+        return shown_phone(_user(context), obj.phone, customer_id=obj.pk)
+
+    @staticmethod
+    def resolve_email(obj: Customer, context: Any) -> str:
+        return shown_email(_user(context), obj.email, customer_id=obj.pk)
 
     @staticmethod
     def resolve_address(obj: Customer, context: Any) -> str:
-        return shown_address(_user(context), obj.address)
+        return shown_address(_user(context), obj.address, customer_id=obj.pk)
 
 
 class CustomerFilter(Schema):
@@ -88,14 +96,18 @@ class ContactOut(Schema):
     id: int
     customer_id: int
     name: str
-    phone: str
-    email: str
+    phone: str = Field(description=f"Masked {MASKED_FOR}.")
+    email: str = Field(description=f"Masked {MASKED_FOR}.")
     position: str
     is_primary: bool
 
     @staticmethod
     def resolve_phone(obj: Any, context: Any) -> str:
-        return shown_phone(_user(context), obj.phone)
+        return shown_phone(_user(context), obj.phone, customer_id=obj.customer_id)
+
+    @staticmethod
+    def resolve_email(obj: Any, context: Any) -> str:
+        return shown_email(_user(context), obj.email, customer_id=obj.customer_id)
 
 
 class ProductModelRef(Schema):

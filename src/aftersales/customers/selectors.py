@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from aftersales.core.errors import NotFound
-from aftersales.customers.models import Customer, InstalledProduct
+from aftersales.customers.models import Contact, Customer, InstalledProduct
 
 
 def _scoped(qs: QuerySet[Any], actor: Any, via: str = "") -> QuerySet[Any]:
@@ -54,6 +54,10 @@ def customer_get(*, actor: Any, customer_id: int) -> Customer:
     if customer is None:
         raise NotFound()
     return customer
+
+
+def contact_scope(*, actor: Any) -> QuerySet[Contact]:
+    return _scoped(Contact.objects.all(), actor, via="customer__")
 
 
 def installed_product_scope(*, actor: Any) -> QuerySet[InstalledProduct]:

@@ -27,7 +27,7 @@ from aftersales.customers.forms import (
     CustomerForm,
     InstalledProductForm,
 )
-from aftersales.customers.masking import may_see_contact_details, shown_address, shown_phone
+from aftersales.customers.masking import may_see, shown_address, shown_email, shown_phone
 from aftersales.customers.models import WarrantyStatus
 from aftersales.web.access import client_ip, staff_page
 from aftersales.web.forms import form_status, submit
@@ -99,8 +99,9 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "customer": customer,
         "phone": shown_phone(user, customer.phone),
+        "email": shown_email(user, customer.email),
         "address": shown_address(user, customer.address),
-        "masked": not may_see_contact_details(user),
+        "masked": not may_see(user),
         "contacts": contacts,
         "products": products,
         "history": _history(user, customer.pk),

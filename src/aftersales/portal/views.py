@@ -25,8 +25,7 @@ from aftersales.core.errors import DomainError, NotFound
 from aftersales.portal import selectors
 from aftersales.portal.forms import ReopenForm, RequestForm
 from aftersales.web.forms import form_status, submit
-from aftersales.workorders.models import Channel
-from aftersales.workorders.selectors import work_order_get, work_order_list
+from aftersales.workorders.selectors import work_order_get, work_order_list, work_order_shown, work_order_timeline
 from aftersales.workorders.services import available_actions, work_order_confirm, work_order_create, work_order_reopen
 
 if TYPE_CHECKING:
@@ -68,7 +67,8 @@ def home(request: HttpRequest) -> HttpResponse:
         page = work_order_list(actor=_user(request), cursor=request.GET.get("cursor"), page_size=PAGE_SIZE)
     except DomainError:
         return redirect("portal:home")
-    return render(request, "portal/home.html", {"page": page})
+    requests = [work_order_shown(actor=_user(request), work_order=wo) for wo in page.items]
+    return render(request, "portal/home.html", {"page": page, "requests": requests})
 
 
 @require_http_methods(["GET", "POST"])
@@ -78,9 +78,7 @@ def new(request: HttpRequest) -> HttpResponse:
     form = RequestForm(request.POST or None, products=selectors.portal_products(actor=user))
     wo = submit(
         form,
-        lambda: work_order_create(
-            actor=user, customer_id=user.customer_id, channel=Channel.WEB, **form.service_values()
-        ),
+        lambda: work_order_create(actor=user, customer_id=user.customer_id, **form.service_values()),
     )
     if wo is not None:
         messages.success(
@@ -96,8 +94,8 @@ def _detail(request: HttpRequest, pk: int, reopen_form: ReopenForm | None = None
     wo = work_order_get(actor=user, work_order_id=pk)
     record(actor=user, action="view", obj=wo, ip=request.META.get("REMOTE_ADDR"))
     context = {
-        "wo": wo,
-        "timeline": selectors.portal_timeline(actor=user, work_order_id=wo.pk),
+        "wo": work_order_shown(actor=user, work_order=wo),
+        "timeline": work_order_timeline(actor=user, work_order_id=wo.pk),
         "actions": available_actions(actor=user, wo=wo),
         "reopen_form": reopen_form or ReopenForm(),
     }

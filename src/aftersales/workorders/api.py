@@ -1,6 +1,8 @@
 """Work-order endpoints (R-2, R-3): intake, the list, detail, lifecycle, notes, timeline,
 communications. Portal users call the same endpoints; the selectors limit them to their
-own organisation. Each lifecycle action answers the work order as it is afterwards.
+own organisation and decide what they are shown of it, as in the portal (R-13.1). Each
+lifecycle action answers the work order as it is afterwards; `allowed_actions` lists exactly
+the actions the caller's next request would be allowed.
 """
 
 from typing import Annotated, Any
@@ -85,7 +87,9 @@ def work_order_list(request: HttpRequest, filters: Query[WorkOrderFilter]) -> An
 @router.post("/work-orders", response=responses({201: WorkOrderOut}))
 def work_order_create(request: HttpRequest, payload: WorkOrderIn, idempotency_key: IdempotencyKey = None) -> Any:
     """Record a request (R-2.3, R-3.1). With an `Idempotency-Key`, a retry creates nothing new
-    and answers 201 with the work order the first request created."""
+    and answers 201 with the work order the first request created. An id the caller may not see
+    answers 404 naming the field; a portal user may not send the fields the system sets for them
+    (422 `set_by_system`, see the schema)."""
     values = payload.dict()
     values["channel"] = values["channel"] or ""
     # The service returns the work order with its relations loaded; no second read.
@@ -166,8 +170,7 @@ def work_order_archive(request: HttpRequest, work_order_id: PathId) -> Any:
 def work_order_set_priority(request: HttpRequest, work_order_id: PathId, payload: PriorityIn) -> Any:
     """Change the priority with a reason (R-3.3); the SLA targets are computed again (R-4.2).
     A work order outside the caller's scope is 404 before any permission check."""
-    wo = _detail(request, work_order_id)
-    services.work_order_set_priority(actor=request.user, work_order_id=wo.pk, **payload.dict())
+    services.work_order_set_priority(actor=request.user, work_order_id=work_order_id, **payload.dict())
     return _detail(request, work_order_id)
 
 
@@ -179,7 +182,9 @@ def work_order_add_note(request: HttpRequest, work_order_id: PathId, payload: Ti
 
 @router.get("/work-orders/{work_order_id}/timeline", response=responses({200: list[TimelineEventOut]}))
 def work_order_timeline(request: HttpRequest, work_order_id: PathId) -> Any:
-    """Every event with who, when, what and why (R-3.5), oldest first."""
+    """Every event with who, when, what and why (R-3.5), oldest first. A portal user gets what the
+    portal shows them: the creation and status changes, only the texts addressed to them, no
+    names (R-13.1)."""
     events = selectors.work_order_timeline(actor=request.user, work_order_id=work_order_id)
     _viewed(request, "workorder", work_order_id, part="timeline")
     return events
@@ -199,7 +204,8 @@ def communication_record(request: HttpRequest, payload: CustomerCommunicationIn)
 
 @router.get("/customers/{customer_id}/history", response=responses({200: CustomerHistoryOut}), tags=["customers"])
 def customer_history(request: HttpRequest, customer_id: PathId) -> Any:
-    """The customer's most recent work orders and communications, newest first (R-1.3)."""
+    """The customer's most recent work orders and communications, newest first (R-1.3). A portal
+    user gets their work orders as the portal lists them and no communications (R-13.1)."""
     communications = selectors.customer_communications(actor=request.user, customer_id=customer_id)
     work_orders = selectors.customer_work_orders(actor=request.user, customer_id=customer_id)
     _viewed(request, "customer", customer_id, part="history")

@@ -4,12 +4,13 @@ import datetime as dt
 from typing import Any, Literal
 
 from ninja import Field, Schema
+from pydantic import ValidationInfo, model_validator
 
 from aftersales.api.schemas import Day, Id, Moment, Ref, Text, UserRef
 from aftersales.catalog.models import Colour, Priority, ServiceType
 from aftersales.customers.schemas import ContactOut, InstalledProductOut, ProductModelRef
 from aftersales.workorders.models import Channel, Communication
-from aftersales.workorders.selectors import MAX_PAGE_SIZE
+from aftersales.workorders.selectors import MAX_PAGE_SIZE, work_order_shown
 from aftersales.workorders.states import Action, HandlingMode, Status
 
 LONG_TEXT = 4000
@@ -31,27 +32,44 @@ SORTS = Literal[
 ]
 
 
-class WorkOrderIn(Schema):
-    """A request to record (R-2.3). Portal users may omit `customer_id` and `channel`."""
+# R-2.1, R-3.3, R-3.4: on a portal user's own request the system sets these.
+SET_BY_SYSTEM = "Staff only: a portal user who sends it is refused with 422 `set_by_system` naming the field."
 
-    customer_id: Id | None = None
+
+class WorkOrderIn(Schema):
+    """A request to record (R-2.3).
+
+    Every id is resolved through the caller's scope: an id the caller may not see (or that names
+    nothing) answers 404 `not_found` with the field named, and nothing is created (R-13.1).
+    A portal user submits for their own organisation: they may omit `customer_id`, and the
+    system sets `channel` (web), `received_at` (now), `priority` (proposed) and `colour`;
+    sending any of these, or `answered_on_spot` / `resolution`, is refused (422 `set_by_system`,
+    each field named), not ignored."""
+
+    customer_id: Id | None = Field(
+        None, description="Required for staff; a portal user's own organisation when omitted."
+    )
     installed_product_id: Id | None = None
     contact_id: Id | None = None
     product_model_id: Id | None = Field(None, description="When no installed product is known.")
     fault_category_id: Id | None = None
-    channel: Channel | None = Field(None, description="Intake channel (R-2.1); required for staff.")
-    received_at: Moment | None = Field(None, description="With its time zone; now when omitted.")
+    channel: Channel | None = Field(None, description=f"Intake channel (R-2.1); required for staff. {SET_BY_SYSTEM}")
+    received_at: Moment | None = Field(None, description=f"With its time zone; now when omitted. {SET_BY_SYSTEM}")
     occurred_at: Moment | None = None
     symptom: Text(LONG_TEXT)
     demand: Text(LONG_TEXT) = ""
     service_type: ServiceType
-    priority: Priority | None = Field(None, description="Proposed from the fault category when omitted (R-3.3).")
-    colour: Colour | None = None
+    priority: Priority | None = Field(
+        None, description=f"Proposed from the fault category when omitted (R-3.3). {SET_BY_SYSTEM}"
+    )
+    colour: Colour | None = Field(
+        None, description=f"Green, or yellow for a complaint, when omitted (R-3.4). {SET_BY_SYSTEM}"
+    )
     purchase_date: Day | None = None
     answered_on_spot: bool = Field(
-        False, description="A consultation answered at once: created resolved and closed (R-2.4)."
+        False, description=f"A consultation answered at once: created resolved and closed (R-2.4). {SET_BY_SYSTEM}"
     )
-    resolution: Text(LONG_TEXT) = ""
+    resolution: Text(LONG_TEXT) = Field("", description=f"The answer given on the spot. {SET_BY_SYSTEM}")
 
 
 class WorkOrderFilter(Schema):
@@ -84,13 +102,27 @@ class ProductModelBrief(Schema):
     name: str
 
 
-class WorkOrderListItem(Schema):
+HIDDEN = "Null for a portal user (R-13.1)."
+
+
+class ShownToCaller(Schema):
+    """A work order as the caller may see it: ``workorders.selectors.work_order_shown`` decides,
+    for the API as for the portal pages, so a portal user gets null where the portal shows
+    nothing (who handles it, internal texts, the colour class)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _as_the_caller_sees_it(cls, values: Any, info: ValidationInfo) -> Any:
+        return work_order_shown(actor=info.context["request"].user, work_order=values)
+
+
+class WorkOrderListItem(ShownToCaller):
     id: int
     number: str
     status: Status
     service_type: ServiceType
     priority: Priority
-    colour: Colour
+    colour: Colour | None = Field(description=HIDDEN)
     channel: Channel
     received_at: dt.datetime
     updated_at: dt.datetime
@@ -98,8 +130,8 @@ class WorkOrderListItem(Schema):
     serial_number: str
     customer: CustomerRef
     product_model: ProductModelBrief | None
-    owner: UserRef | None
-    assignee: UserRef | None
+    owner: UserRef | None = Field(description=f"The first-contact owner (R-5.4). {HIDDEN}")
+    assignee: UserRef | None = Field(description=HIDDEN)
 
 
 class WorkOrderPageOut(Schema):
@@ -126,22 +158,22 @@ class CustomerCard(Schema):
     def resolve_phone(obj: Any, context: Any) -> str:
         from aftersales.customers.masking import shown_phone
 
-        return shown_phone(context["request"].user, obj.phone)
+        return shown_phone(context["request"].user, obj.phone, customer_id=obj.pk)
 
     @staticmethod
     def resolve_address(obj: Any, context: Any) -> str:
         from aftersales.customers.masking import shown_address
 
-        return shown_address(context["request"].user, obj.address)
+        return shown_address(context["request"].user, obj.address, customer_id=obj.pk)
 
 
-class WorkOrderOut(Schema):
+class WorkOrderOut(ShownToCaller):
     id: int
     number: str
     status: Status
     service_type: ServiceType
     priority: Priority
-    colour: Colour
+    colour: Colour | None = Field(description=HIDDEN)
     channel: Channel
     handling_mode: HandlingMode | Literal[""]
     received_at: dt.datetime
@@ -156,14 +188,14 @@ class WorkOrderOut(Schema):
     installed_product: InstalledProductOut | None
     product_model: ProductModelRef | None
     fault_category: Ref | None
-    owner: UserRef | None
-    assignee: UserRef | None
-    resolution: str
-    technical_solution: str
+    owner: UserRef | None = Field(description=f"The first-contact owner (R-5.4). {HIDDEN}")
+    assignee: UserRef | None = Field(description=HIDDEN)
+    resolution: str | None = Field(description="Null for a portal user while the work order is open again (reopened).")
+    technical_solution: str | None = Field(description=HIDDEN)
     resolved_at: dt.datetime | None
     confirmed_at: dt.datetime | None
     closed_at: dt.datetime | None
-    close_reason: str
+    close_reason: str | None = Field(description=f"Why it was closed without the customer's confirmation. {HIDDEN}")
     archived_at: dt.datetime | None
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -220,16 +252,27 @@ class TimelineNoteIn(Schema):
 
 
 class TimelineEventOut(Schema):
+    """One timeline event (R-3.5). A portal user gets what the portal shows them
+    (``workorders.selectors.work_order_timeline``): the request's creation and its status changes,
+    only the texts addressed to them, no names, data or communication records (R-13.1)."""
+
     id: int
     kind: str
     at: dt.datetime
-    actor: UserRef
+    actor: UserRef | None = Field(None, description="Who did it. Null for a portal user: see `by_customer`.")
+    by_customer: bool = Field(description="Done by a portal user of the customer (e.g. a confirmation).")
     action: str
     from_status: str
     to_status: str
     text: str
-    data: dict[str, Any]
-    communication_id: int | None
+    data: dict[str, Any] = Field(default_factory=dict, description="Empty for a portal user.")
+    communication_id: int | None = Field(None, description="Null for a portal user.")
+
+    @staticmethod
+    def resolve_by_customer(obj: Any) -> bool:
+        # A customer's timeline entry says so itself; a staff timeline event knows it from its actor.
+        by_customer = getattr(obj, "by_customer", None)
+        return bool(obj.actor.customer_id) if by_customer is None else bool(by_customer)
 
 
 class CommunicationIn(Schema):
@@ -262,15 +305,17 @@ class CommunicationOut(Schema):
     def resolve_counterpart(obj: Any, context: Any) -> str:
         from aftersales.customers.masking import shown_text
 
-        return shown_text(context["request"].user, obj.counterpart)
+        return shown_text(context["request"].user, obj.counterpart, customer_id=obj.customer_id)
 
     @staticmethod
     def resolve_reference(obj: Any, context: Any) -> str:
         from aftersales.customers.masking import shown_text
 
-        return shown_text(context["request"].user, obj.reference)
+        return shown_text(context["request"].user, obj.reference, customer_id=obj.customer_id)
 
 
 class CustomerHistoryOut(Schema):
     work_orders: list[WorkOrderListItem]
-    communications: list[CommunicationOut]
+    communications: list[CommunicationOut] = Field(
+        description="Empty for a portal user: the communication log is internal (R-13.1)."
+    )

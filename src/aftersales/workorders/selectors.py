@@ -2,12 +2,17 @@
 
 A technician sees the work orders assigned to them, a portal user only their own
 organisation's, staff with ``view_all_workorders`` all of them. Out of scope is "not found".
+
+What a portal user sees *of* a work order is decided here too, once, for the portal pages and
+the API alike: ``work_order_shown`` (the work order's fields) and ``work_order_timeline`` (its
+events). Neither front door decides it for itself, so they cannot disagree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +24,7 @@ from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.core.pagination import Page, keyset_page
 from aftersales.workorders import search
 from aftersales.workorders.models import Communication, WorkOrder, WorkOrderEvent
+from aftersales.workorders.states import Action
 
 # next_due_at / queue_at: SLA (R-4.7, R-4.8). Sorting by next_due_at leaves out work orders
 # without one (nothing open and running): keyset paging cannot order NULLs.
@@ -27,11 +33,16 @@ MAX_PAGE_SIZE = 100
 NUMBER_RE = re.compile(r"^[A-Za-z]{1,8}-\d{4}-\d{6,12}$")
 
 
+def is_portal_user(actor: Any) -> bool:
+    """A customer's login, limited to their own organisation's records (R-13.1)."""
+    return bool(getattr(actor, "customer_id", None))
+
+
 def work_order_scope(*, actor: Any) -> QuerySet[WorkOrder]:
     qs = WorkOrder.objects.all()
     if not getattr(actor, "is_authenticated", False):
         return qs.none()
-    if getattr(actor, "customer_id", None):
+    if is_portal_user(actor):
         return qs.filter(customer_id=actor.customer_id)
     if actor.has_perm("workorders.view_all_workorders"):
         return qs
@@ -169,9 +180,86 @@ def work_order_list(
     )
 
 
-def work_order_timeline(*, actor: Any, work_order_id: int) -> QuerySet[WorkOrderEvent]:
+# --- what a customer sees (R-13.1) ---------------------------------------------------------
+
+# Never shown to a portal user: who owns and handles the request inside the company, the
+# technical solution, the reason for closing without their confirmation and the colour class.
+HIDDEN_FROM_CUSTOMERS = frozenset(
+    {"owner", "owner_id", "assignee", "assignee_id", "technical_solution", "close_reason", "colour"}
+)
+
+
+class CustomerFacing:
+    """A work order as its customer sees it: it reads like the work order, except that every
+    field in ``HIDDEN_FROM_CUSTOMERS`` reads as None, and so does the resolution while the
+    request is open again (reopening withdrew it)."""
+
+    __slots__ = ("_hidden", "_work_order")
+
+    def __init__(self, work_order: Any) -> None:
+        self._work_order = work_order
+        self._hidden = HIDDEN_FROM_CUSTOMERS | ({"resolution"} if work_order.is_open else frozenset())
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._hidden:
+            return None
+        return getattr(self._work_order, name)
+
+
+def work_order_shown(*, actor: Any, work_order: Any) -> Any:
+    """``work_order`` as ``actor`` may see it: all of it for staff, ``CustomerFacing`` for a
+    portal user. The portal pages render this and the API serialises it (schemas.py)."""
+    return CustomerFacing(work_order) if is_portal_user(actor) else work_order
+
+
+# Status changes whose text is written for the customer: the resolution and what we wait for
+# from them. A confirmation or reopening shows its text only when the customer wrote it; an
+# agent's note on one (taken on the phone) is internal. Other texts are internal.
+PUBLIC_TEXT_ACTIONS = frozenset({Action.RESOLVE, Action.WAIT_CUSTOMER})
+CUSTOMER_TEXT_ACTIONS = frozenset({Action.CONFIRM, Action.REOPEN})
+
+
+@dataclass(frozen=True)
+class CustomerEvent:
+    """One entry of a work order's timeline as its customer sees it: when, what, whether they
+    did it themselves, and only the texts addressed to them. No staff names, internal notes,
+    communication records or event data."""
+
+    id: int
+    at: dt.datetime
+    kind: str  # "created" or "status"
+    action: str
+    from_status: str
+    to_status: str
+    text: str
+    by_customer: bool
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+def work_order_timeline(*, actor: Any, work_order_id: int) -> list[WorkOrderEvent] | list[CustomerEvent]:
+    """The timeline, oldest first: every event for staff; for a portal user the request's
+    creation and status changes as ``CustomerEvent`` (R-3.5, R-13.1)."""
     wo = work_order_get(actor=actor, work_order_id=work_order_id)
-    return wo.events.select_related("actor", "communication").order_by("at", "id")
+    events = wo.events.select_related("actor", "communication").order_by("at", "id")
+    if not is_portal_user(actor):
+        return list(events)
+    shown = []
+    for event in events.filter(kind__in=[WorkOrderEvent.Kind.CREATED, WorkOrderEvent.Kind.STATUS]):
+        by_customer = event.actor.customer_id == actor.customer_id
+        public_text = event.action in PUBLIC_TEXT_ACTIONS or (by_customer and event.action in CUSTOMER_TEXT_ACTIONS)
+        shown.append(
+            CustomerEvent(
+                id=event.pk,
+                at=event.at,
+                kind=event.kind,
+                action=event.action,
+                from_status=event.from_status,
+                to_status=event.to_status,
+                text=event.text if public_text else "",
+                by_customer=by_customer,
+            )
+        )
+    return shown
 
 
 def customer_work_orders(*, actor: Any, customer_id: int) -> QuerySet[WorkOrder]:
@@ -197,7 +285,11 @@ def customer_communications(*, actor: Any, customer_id: int) -> QuerySet[Communi
 
     customer = customer_get(actor=actor, customer_id=customer_id)
     qs = customer.communications.select_related("recorded_by", "work_order")
-    if not actor.has_perm("workorders.view_all_workorders") and not getattr(actor, "customer_id", None):
+    if is_portal_user(actor):
+        # The communication log is internal (who recorded which call, what was said): the
+        # portal shows none of it, so neither does the API (R-13.1).
+        return qs.none()
+    if not actor.has_perm("workorders.view_all_workorders"):
         qs = qs.filter(work_order__assignee=actor)
     return qs.order_by("-at", "-id")
 

@@ -7,9 +7,9 @@ event and the access-log row, and leaves side effects only through the outbox.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
 from django.db.models import QuerySet
@@ -19,16 +19,17 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.audit.services import record
 from aftersales.catalog.models import Colour, FaultCategory, Priority, ProductModel, ServiceType
 from aftersales.core.db import insert
-from aftersales.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from aftersales.core.errors import DomainError, ErrorCode, NotFound, PermissionDenied, ValidationFailed
 from aftersales.core.idempotency import run_once
 from aftersales.core.numbering import next_number
-from aftersales.customers.models import Contact, Customer, InstalledProduct
+from aftersales.customers.models import Customer
+from aftersales.customers.selectors import contact_scope, customer_get, customer_scope, installed_product_scope
 from aftersales.sla import targets as sla_targets  # SLA hooks (R-4): see sla/targets.py
 from aftersales.workorders import notifications
 from aftersales.workorders.errors import WorkOrderErrorCode
 from aftersales.workorders.models import Channel, Communication, WorkOrder, WorkOrderEvent
 from aftersales.workorders.search import search_text
-from aftersales.workorders.selectors import work_order_scope
+from aftersales.workorders.selectors import assignable_users, is_portal_user, work_order_scope
 from aftersales.workorders.states import TRANSITIONS, Action, HandlingMode, Status
 
 M = TypeVar("M", bound=models.Model)
@@ -36,6 +37,8 @@ M = TypeVar("M", bound=models.Model)
 MAX_TEXT = 4000
 # How far back a request may be back-dated (a letter read days later); beyond is a typo.
 MAX_BACKDATE = dt.timedelta(days=366)
+# Work-order actions besides the lifecycle moves; action_refusal decides them the same way.
+NOTE, COMMUNICATION, PRIORITY = "note", "communication", "priority"
 
 
 # ---------------------------------------------------------------------------------------
@@ -52,6 +55,28 @@ def _one(queryset: QuerySet[M], pk: int | None) -> M | None:
         return None
 
 
+def _not_found(field: str, message: Any = None) -> DomainError:
+    """An id in the request that names nothing the actor may see: 404 ``not_found`` as for an id
+    in the path, whether or not it exists outside their scope (R-13.1), with the field named."""
+    message = message or _("Not found.")
+    return DomainError(ErrorCode.NOT_FOUND, message, {field: message}, status=404)
+
+
+def _refuse_set_by_system(sent: dict[str, Any]) -> None:
+    """R-2.1, R-3.3, R-3.4: on a customer's own request the system sets the channel, the received
+    time, the priority and the colour (and nothing is answered on the spot). A customer who could
+    choose them would jump the queue: P1 with a received time months ago breaches every target
+    at once. Sending them is refused, naming each field, rather than quietly ignored."""
+    refused = {name: _("Set by the system for requests from customers.") for name, value in sent.items() if value}
+    if refused:
+        raise DomainError(
+            WorkOrderErrorCode.SET_BY_SYSTEM,
+            _("These fields are set by the system for your requests; leave them out."),
+            refused,
+            status=422,
+        )
+
+
 def _validate_text(errors: dict[str, Any], name: str, value: str, *, required: bool, label_missing: Any) -> str:
     value = (value or "").strip()
     if required and not value:
@@ -65,9 +90,9 @@ def work_order_create(
     *,
     actor: Any,
     customer_id: int | None,
-    channel: str,
     symptom: str,
     service_type: str,
+    channel: str = "",
     installed_product_id: int | None = None,
     contact_id: int | None = None,
     product_model_id: int | None = None,
@@ -84,17 +109,28 @@ def work_order_create(
 ) -> WorkOrder:
     """Record a request (R-2.3) as a work order with a unique number (R-3.1).
 
-    A portal user may only submit for their own organisation. ``answered_on_spot`` records a
-    consultation that the agent answered at once (R-2.4): it is created resolved and closed.
+    Every id is resolved through the actor's scope: one they may not see is 404 and nothing is
+    created (R-13.1). A portal user submits for their own organisation (``customer_id`` may be
+    left out); the system sets what ``_refuse_set_by_system`` names. ``answered_on_spot``
+    records a consultation that the agent answered at once (R-2.4): it is created resolved and
+    closed.
     """
-    is_portal = bool(getattr(actor, "customer_id", None))
+    is_portal = is_portal_user(actor)
     if is_portal:
         if not actor.has_perm("workorders.submit_request"):
             raise PermissionDenied()
-        customer_id = actor.customer_id
-        channel = channel or Channel.WEB
-        answered_on_spot = False
-        colour = None
+        _refuse_set_by_system(
+            {
+                "channel": channel,
+                "received_at": received_at,
+                "priority": priority,
+                "colour": colour,
+                "answered_on_spot": answered_on_spot,
+                "resolution": resolution,
+            }
+        )
+        customer_id = customer_id or actor.customer_id
+        channel = Channel.WEB
     elif not actor.has_perm("workorders.add_workorder"):
         raise PermissionDenied()
 
@@ -112,19 +148,23 @@ def work_order_create(
         "demand": demand,
     }
     errors: dict[str, Any] = {}
-    # Intake is the hot path: the product is read with its customer in one statement.
+    # Intake is the hot path: the product is read with its customer in one statement; for the
+    # roles that see every customer the scope adds no condition.
     product = _one(
-        InstalledProduct.objects.select_related(
-            "product_model__product_line", "customer__region", "customer__category"
-        ),
+        installed_product_scope(actor=actor).select_related("customer__region", "customer__category"),
         installed_product_id,
     )
+    if installed_product_id is not None and product is None:
+        raise _not_found("installed_product_id")
+    customer: Customer | None = None
     if product is not None and product.customer_id == customer_id:
-        customer: Customer | None = product.customer
+        customer = product.customer
+    elif customer_id is not None:
+        customer = _one(customer_scope(actor=actor), customer_id)
+        if customer is None:
+            raise _not_found("customer_id")
     else:
-        customer = _one(Customer.objects.select_related("region", "category"), customer_id)
-    if customer is None:
-        errors["customer_id"] = _("Choose an existing customer.") if customer_id else _("Choose the customer.")
+        errors["customer_id"] = _("Choose the customer.")
     if channel not in Channel.values:
         errors["channel"] = _("Choose one of the channels.")
     if service_type not in ServiceType.values:
@@ -158,25 +198,23 @@ def work_order_create(
     if answered_on_spot and service_type != ServiceType.CONSULTATION:
         errors["service_type"] = _("Only a consultation can be answered on the spot.")
 
-    if installed_product_id is not None and (
-        product is None or (customer is not None and product.customer_id != customer.pk)
-    ):
+    if product is not None and customer is not None and product.customer_id != customer.pk:
         errors["installed_product_id"] = _("This product is not registered to this customer.")
+    # The catalogue is master data that every signed-in user may read: no scope, but an id
+    # that names nothing is "not found" like the others.
     model: ProductModel | None = product.product_model if product else None
     if model is None and product_model_id is not None:
         model = _one(ProductModel.objects.select_related("product_line"), product_model_id)
         if model is None:
-            errors["product_model_id"] = _("Unknown product model.")
-    contact: Contact | None = None
-    if contact_id is not None:
-        contact = _one(Contact.objects.all(), contact_id)
-        if contact is None or (customer is not None and contact.customer_id != customer.pk):
-            errors["contact_id"] = _("This contact does not belong to this customer.")
-    fault: FaultCategory | None = None
-    if fault_category_id is not None:
-        fault = _one(FaultCategory.objects.all(), fault_category_id)
-        if fault is None:
-            errors["fault_category_id"] = _("Unknown fault category.")
+            raise _not_found("product_model_id")
+    contact = _one(contact_scope(actor=actor), contact_id)
+    if contact_id is not None and contact is None:
+        raise _not_found("contact_id")
+    if contact is not None and customer is not None and contact.customer_id != customer.pk:
+        errors["contact_id"] = _("This contact does not belong to this customer.")
+    fault: FaultCategory | None = _one(FaultCategory.objects.all(), fault_category_id)
+    if fault_category_id is not None and fault is None:
+        raise _not_found("fault_category_id")
     if errors or customer is None or received_at is None:
         raise ValidationFailed(errors)
 
@@ -242,7 +280,7 @@ def propose_colour(*, service_type: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------
-# lifecycle
+# timeline and state machine
 
 
 def _event(
@@ -274,6 +312,15 @@ def _event(
     return event
 
 
+def _illegal(wo: WorkOrder, action: str) -> DomainError:
+    return DomainError(
+        WorkOrderErrorCode.ILLEGAL_TRANSITION,
+        _("A work order that is “%(status)s” cannot be changed with “%(action)s”.")
+        % {"status": Status(wo.status).label, "action": Action(action).label},
+        status=409,
+    )
+
+
 def _move(
     wo: WorkOrder,
     actor: Any,
@@ -286,12 +333,7 @@ def _move(
 ) -> None:
     sources, _default = TRANSITIONS[action]
     if wo.status not in sources:
-        raise DomainError(
-            WorkOrderErrorCode.ILLEGAL_TRANSITION,
-            _("A work order that is “%(status)s” cannot be changed with “%(action)s”.")
-            % {"status": Status(wo.status).label, "action": Action(action).label},
-            status=409,
-        )
+        raise _illegal(wo, action)
     source = wo.status
     wo.status = target
     _event(
@@ -307,15 +349,8 @@ def _move(
     )
 
 
-def _locked(actor: Any, work_order_id: int) -> WorkOrder:
-    """Resolve the id through the actor's scope (404 outside it) and lock the row, in one query
-    without joins (every lifecycle action passes here)."""
-    wo = work_order_scope(actor=actor).select_for_update().filter(pk=work_order_id).first()
-    if wo is None:
-        raise NotFound()
-    if wo.is_read_only:
-        raise DomainError(WorkOrderErrorCode.READ_ONLY, _("Archived work orders are read-only."), status=409)
-    return wo
+# ---------------------------------------------------------------------------------------
+# who may do what, now: the one rule behind every action and the actions offered
 
 
 def _may_handle(actor: Any, wo: WorkOrder) -> bool:
@@ -324,9 +359,81 @@ def _may_handle(actor: Any, wo: WorkOrder) -> bool:
     return bool(wo.assignee_id == actor.pk or actor.has_perm("workorders.view_all_workorders"))
 
 
-def _require_handler(actor: Any, wo: WorkOrder) -> None:
-    if not _may_handle(actor, wo):
-        raise PermissionDenied(_("Only the assigned handler or a supervisor can do this."))
+def _perm(name: str) -> Callable[[Any, WorkOrder], bool]:
+    return lambda actor, wo: bool(actor.has_perm(f"workorders.{name}"))
+
+
+def _either(*rules: Callable[[Any, WorkOrder], bool]) -> Callable[[Any, WorkOrder], bool]:
+    return lambda actor, wo: any(rule(actor, wo) for rule in rules)
+
+
+# What a member of staff's role must allow for each action (permissions, not role names, so an
+# administrator can change a role). Handling is for the assigned handler or a supervisor.
+STAFF_RULES: dict[str, Callable[[Any, WorkOrder], bool]] = {
+    Action.ACKNOWLEDGE: _either(_perm("add_workorder"), _perm("handle_workorder")),
+    Action.ASSIGN: _perm("assign_workorder"),
+    Action.START: _may_handle,
+    Action.WAIT_CUSTOMER: _may_handle,
+    Action.WAIT_PARTS: _may_handle,
+    Action.RESUME: _may_handle,
+    Action.RESOLVE: _may_handle,
+    Action.CONFIRM: _either(_perm("close_workorder"), _may_handle),
+    Action.CLOSE: _perm("close_workorder"),
+    Action.REOPEN: _either(_perm("close_workorder"), _perm("handle_workorder")),
+    Action.ARCHIVE: _perm("archive_workorder"),
+    NOTE: _either(_may_handle, _perm("record_communication")),
+    COMMUNICATION: _perm("record_communication"),
+    PRIORITY: _either(_perm("assign_workorder"), _perm("add_workorder")),
+}
+HANDLER_ONLY = frozenset({Action.START, Action.WAIT_CUSTOMER, Action.WAIT_PARTS, Action.RESUME, Action.RESOLVE})
+# A customer confirms or reopens their own resolved request in the portal, nothing else (R-3.5);
+# later, they call and an agent reopens it.
+CUSTOMER_ACTIONS = frozenset({Action.CONFIRM, Action.REOPEN})
+
+
+def action_refusal(*, actor: Any, action: str, wo: WorkOrder) -> DomainError | None:
+    """Why ``actor`` may not do ``action`` on ``wo`` now, or None when they may.
+
+    The one rule for every action and every role: each service raises what this returns (after
+    the scope, which answers 404), and ``available_actions`` lists the lifecycle actions it lets
+    through, so what a page or the API offers is exactly what the services accept.
+    """
+    if wo.is_read_only:
+        return DomainError(WorkOrderErrorCode.READ_ONLY, _("Archived work orders are read-only."), status=409)
+    if is_portal_user(actor):
+        if action not in CUSTOMER_ACTIONS or not actor.has_perm("workorders.confirm_own_workorder"):
+            return PermissionDenied()
+        return None if wo.status == Status.RESOLVED else _illegal(wo, action)
+    if not STAFF_RULES[action](actor, wo):
+        if action in HANDLER_ONLY:
+            return PermissionDenied(_("Only the assigned handler or a supervisor can do this."))
+        return PermissionDenied()
+    if action == PRIORITY:
+        if not wo.is_open:
+            return DomainError(
+                WorkOrderErrorCode.ILLEGAL_TRANSITION, _("Only an open work order can be re-prioritised."), status=409
+            )
+        return None
+    if action in TRANSITIONS and wo.status not in TRANSITIONS[action][0]:
+        return _illegal(wo, action)
+    return None
+
+
+def available_actions(*, actor: Any, wo: WorkOrder) -> list[str]:
+    """The lifecycle actions ``actor`` may take on ``wo`` now: those action_refusal lets through."""
+    return [str(action) for action in TRANSITIONS if action_refusal(actor=actor, action=action, wo=wo) is None]
+
+
+def _locked(actor: Any, work_order_id: int, action: str) -> WorkOrder:
+    """Resolve the id through the actor's scope (404 outside it), lock the row (one query without
+    joins: every work-order action passes here) and refuse what action_refusal refuses."""
+    wo = work_order_scope(actor=actor).select_for_update().filter(pk=work_order_id).first()
+    if wo is None:
+        raise NotFound()
+    refusal = action_refusal(actor=actor, action=action, wo=wo)
+    if refusal is not None:
+        raise refusal
+    return wo
 
 
 def _required_reason(value: str, field: str, message: Any) -> str:
@@ -338,12 +445,14 @@ def _required_reason(value: str, field: str, message: Any) -> str:
     return value
 
 
+# ---------------------------------------------------------------------------------------
+# lifecycle
+
+
 def work_order_acknowledge(*, actor: Any, work_order_id: int, note: str = "") -> WorkOrder:
     """An agent takes a new request; for a portal request they become its first-contact owner."""
-    if not (actor.has_perm("workorders.add_workorder") or actor.has_perm("workorders.handle_workorder")):
-        raise PermissionDenied()
     with transaction.atomic():
-        wo = _locked(actor, work_order_id)
+        wo = _locked(actor, work_order_id, Action.ACKNOWLEDGE)
         _move(wo, actor, Action.ACKNOWLEDGE, Status.ACKNOWLEDGED, text=note.strip())
         if wo.owner_id is None:
             wo.owner = actor
@@ -354,15 +463,13 @@ def work_order_acknowledge(*, actor: Any, work_order_id: int, note: str = "") ->
 
 
 def work_order_assign(*, actor: Any, work_order_id: int, assignee_id: int, note: str = "") -> WorkOrder:
-    """Assign or reassign; the first-contact owner stays (R-5.4)."""
-    if not actor.has_perm("workorders.assign_workorder"):
-        raise PermissionDenied()
-    user_model = get_user_model()
-    assignee = user_model.objects.filter(pk=assignee_id, is_active=True, customer__isnull=True).first()
-    if assignee is None or not assignee.has_perm("workorders.handle_workorder"):
-        raise ValidationFailed({"assignee_id": _("Choose an active staff member who handles work orders.")})
+    """Assign or reassign; the first-contact owner stays (R-5.4). The assignee is one of the
+    people who may be assigned (``assignable_users``, as the page offers); anyone else is 404."""
     with transaction.atomic():
-        wo = _locked(actor, work_order_id)
+        wo = _locked(actor, work_order_id, Action.ASSIGN)
+        assignee = assignable_users(actor=actor).filter(pk=assignee_id).first()
+        if assignee is None:
+            raise _not_found("assignee_id", _("Choose an active staff member who handles work orders."))
         if wo.assignee_id == assignee.pk and wo.status == Status.ASSIGNED:
             raise ValidationFailed({"assignee_id": _("The work order is already assigned to this person.")})
         previous = wo.assignee
@@ -393,8 +500,7 @@ def work_order_start(*, actor: Any, work_order_id: int, mode: str = HandlingMode
     if mode not in HandlingMode.values:
         raise ValidationFailed({"mode": _("Choose remote, on site or returned to factory.")})
     with transaction.atomic():
-        wo = _locked(actor, work_order_id)
-        _require_handler(actor, wo)
+        wo = _locked(actor, work_order_id, Action.START)
         _move(wo, actor, Action.START, Status.IN_PROGRESS, text=note.strip(), data={"mode": mode})
         wo.handling_mode = mode
         wo.save()
@@ -414,8 +520,7 @@ def work_order_wait(*, actor: Any, work_order_id: int, on: str, reason: str) -> 
     reason = _required_reason(reason, "reason", _("Say what the work order is waiting for."))
     action, target = actions[on]
     with transaction.atomic():
-        wo = _locked(actor, work_order_id)
-        _require_handler(actor, wo)
+        wo = _locked(actor, work_order_id, action)
         _move(wo, actor, action, target, text=reason)
         wo.save()
         sla_targets.on_status_changed(wo)  # SLA: pause (R-4.6)
@@ -425,8 +530,7 @@ def work_order_wait(*, actor: Any, work_order_id: int, on: str, reason: str) -> 
 
 def work_order_resume(*, actor: Any, work_order_id: int, note: str = "") -> WorkOrder:
     with transaction.atomic():
-        wo = _locked(actor, work_order_id)
-        _require_handler(actor, wo)
+        wo = _locked(actor, work_order_id, Action.RESUME)
         _move(wo, actor, Action.RESUME, Status.IN_PROGRESS, text=note.strip())
         wo.save()
         sla_targets.on_status_changed(wo)  # SLA: resume (R-4.6)
@@ -443,8 +547,7 @@ def work_order_resolve(*, actor: Any, work_order_id: int, resolution: str, techn
             {"technical_solution": _("The text is longer than %(max)d characters.") % {"max": MAX_TEXT}}
         )
     with transaction.atomic():
-        wo = _locked(actor, work_order_id)
-        _require_handler(actor, wo)
+        wo = _locked(actor, work_order_id, Action.RESOLVE)
         _move(
             wo, actor, Action.RESOLVE, Status.RESOLVED, text=resolution, data={"technical_solution": technical_solution}
         )
@@ -461,18 +564,11 @@ def work_order_resolve(*, actor: Any, work_order_id: int, resolution: str, techn
 def work_order_confirm(*, actor: Any, work_order_id: int, note: str = "") -> WorkOrder:
     """The customer confirms the problem is solved: in the portal themselves, or told an agent
     on the phone (then the agent says how and when in ``note``)."""
-    is_portal = bool(getattr(actor, "customer_id", None))
-    if is_portal:
-        if not actor.has_perm("workorders.confirm_own_workorder"):
-            raise PermissionDenied()
-    elif not (actor.has_perm("workorders.close_workorder") or actor.has_perm("workorders.handle_workorder")):
-        raise PermissionDenied()
-    else:
+    is_portal = is_portal_user(actor)
+    if not is_portal:
         note = _required_reason(note, "note", _("Record how the customer confirmed (e.g. by phone with whom)."))
     with transaction.atomic():
-        wo = _locked(actor, work_order_id)
-        if not is_portal:
-            _require_handler_or_closer(actor, wo)
+        wo = _locked(actor, work_order_id, Action.CONFIRM)
         _move(wo, actor, Action.CONFIRM, Status.CONFIRMED, text=note.strip(), data={"by_customer": is_portal})
         wo.confirmed_at = timezone.now()
         wo.save()
@@ -480,17 +576,10 @@ def work_order_confirm(*, actor: Any, work_order_id: int, note: str = "") -> Wor
     return wo
 
 
-def _require_handler_or_closer(actor: Any, wo: WorkOrder) -> None:
-    if not (actor.has_perm("workorders.close_workorder") or _may_handle(actor, wo)):
-        raise PermissionDenied()
-
-
 def work_order_close(*, actor: Any, work_order_id: int, reason: str = "") -> WorkOrder:
     """R-3.7: closing without the customer's confirmation needs a reason."""
-    if not actor.has_perm("workorders.close_workorder"):
-        raise PermissionDenied()
     with transaction.atomic():
-        wo = _locked(actor, work_order_id)
+        wo = _locked(actor, work_order_id, Action.CLOSE)
         reason = (reason or "").strip()
         if wo.status == Status.RESOLVED and not reason:
             raise ValidationFailed({"reason": _("The customer has not confirmed: give the reason for closing anyway.")})
@@ -505,15 +594,9 @@ def work_order_close(*, actor: Any, work_order_id: int, reason: str = "") -> Wor
 
 def work_order_reopen(*, actor: Any, work_order_id: int, reason: str) -> WorkOrder:
     """R-3.5: the customer says it is not fixed. Back to the handler if there is one."""
-    is_portal = bool(getattr(actor, "customer_id", None))
-    if is_portal:
-        if not actor.has_perm("workorders.confirm_own_workorder"):
-            raise PermissionDenied()
-    elif not (actor.has_perm("workorders.close_workorder") or actor.has_perm("workorders.handle_workorder")):
-        raise PermissionDenied()
     reason = _required_reason(reason, "reason", _("Say why the work order is reopened."))
     with transaction.atomic():
-        wo = _locked(actor, work_order_id)
+        wo = _locked(actor, work_order_id, Action.REOPEN)
         target = Status.ASSIGNED if wo.assignee_id else Status.ACKNOWLEDGED
         _move(wo, actor, Action.REOPEN, target, text=reason)
         wo.resolved_at = wo.confirmed_at = wo.closed_at = None
@@ -528,10 +611,8 @@ def work_order_reopen(*, actor: Any, work_order_id: int, reason: str) -> WorkOrd
 
 def work_order_archive(*, actor: Any, work_order_id: int) -> WorkOrder:
     """R-3.8: archived work orders are read-only from then on."""
-    if not actor.has_perm("workorders.archive_workorder"):
-        raise PermissionDenied()
     with transaction.atomic():
-        wo = _locked(actor, work_order_id)
+        wo = _locked(actor, work_order_id, Action.ARCHIVE)
         _move(wo, actor, Action.ARCHIVE, Status.ARCHIVED)
         wo.archived_at = timezone.now()
         wo.save()
@@ -541,17 +622,11 @@ def work_order_archive(*, actor: Any, work_order_id: int) -> WorkOrder:
 
 def work_order_set_priority(*, actor: Any, work_order_id: int, priority: str, reason: str) -> WorkOrder:
     """R-3.3: the agent changes the priority; the SLA targets are computed again (R-4.2)."""
-    if not (actor.has_perm("workorders.assign_workorder") or actor.has_perm("workorders.add_workorder")):
-        raise PermissionDenied()
     if priority not in Priority.values:
         raise ValidationFailed({"priority": _("Choose P1, P2 or P3.")})
     reason = _required_reason(reason, "reason", _("Say why the priority changes."))
     with transaction.atomic():
-        wo = _locked(actor, work_order_id)
-        if not wo.is_open:
-            raise DomainError(
-                WorkOrderErrorCode.ILLEGAL_TRANSITION, _("Only an open work order can be re-prioritised."), status=409
-            )
+        wo = _locked(actor, work_order_id, PRIORITY)
         if wo.priority == priority:
             raise ValidationFailed({"priority": _("The work order already has this priority.")})
         previous = wo.priority
@@ -567,9 +642,7 @@ def work_order_add_note(*, actor: Any, work_order_id: int, text: str) -> WorkOrd
     """A progress note on the timeline (R-3.6)."""
     text = _required_reason(text, "text", _("Write the note."))
     with transaction.atomic():
-        wo = _locked(actor, work_order_id)
-        if not (_may_handle(actor, wo) or actor.has_perm("workorders.record_communication")):
-            raise PermissionDenied()
+        wo = _locked(actor, work_order_id, NOTE)
         event = _event(wo, actor, WorkOrderEvent.Kind.NOTE, text=text)
         WorkOrder.objects.filter(pk=wo.pk).update(updated_at=timezone.now())
         sla_targets.on_progress(wo, actor=actor, at=event.at)  # SLA: progress (R-3.6)
@@ -590,10 +663,8 @@ def communication_record(
     reference: str = "",
 ) -> Communication:
     """R-2.2: a call, fax, letter, parcel, e-mail or SMS, on the customer's and the work order's timeline."""
-    if not actor.has_perm("workorders.record_communication"):
-        raise PermissionDenied()
-    from aftersales.customers.selectors import customer_get
-
+    if work_order_id is None and not actor.has_perm("workorders.record_communication"):
+        raise PermissionDenied()  # with a work order, _locked asks action_refusal
     now = timezone.now()
     errors: dict[str, Any] = {}
     if kind not in Communication.Kind.values:
@@ -616,7 +687,7 @@ def communication_record(
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        wo = _locked(actor, work_order_id) if work_order_id is not None else None
+        wo = _locked(actor, work_order_id, COMMUNICATION) if work_order_id is not None else None
         customer = wo.customer if wo is not None else customer_get(actor=actor, customer_id=customer_id)  # type: ignore[arg-type]
         if wo is not None and customer_id is not None and customer_id != wo.customer_id:
             raise ValidationFailed({"customer_id": _("The work order belongs to another customer.")})
@@ -637,33 +708,6 @@ def communication_record(
             sla_targets.on_progress(wo, actor=actor, at=at, outbound=outbound)  # SLA
         record(actor=actor, action="create", obj=comm)
     return comm
-
-
-# Used by the pages and the API to offer only what the actor may do now.
-def available_actions(*, actor: Any, wo: WorkOrder) -> list[str]:
-    if wo.is_read_only:
-        return []
-    is_portal = bool(getattr(actor, "customer_id", None))
-    if is_portal:
-        return [a for a in (Action.CONFIRM, Action.REOPEN) if wo.status == Status.RESOLVED]
-    # Each question once: this runs for every work order the API returns.
-    handle = _may_handle(actor, wo)
-    add, close = actor.has_perm("workorders.add_workorder"), actor.has_perm("workorders.close_workorder")
-    may_handle_any = actor.has_perm("workorders.handle_workorder")
-    allowed = {
-        Action.ACKNOWLEDGE: add or may_handle_any,
-        Action.ASSIGN: actor.has_perm("workorders.assign_workorder"),
-        Action.START: handle,
-        Action.WAIT_CUSTOMER: handle,
-        Action.WAIT_PARTS: handle,
-        Action.RESUME: handle,
-        Action.RESOLVE: handle,
-        Action.CONFIRM: close or handle,
-        Action.CLOSE: close,
-        Action.REOPEN: close or may_handle_any,
-        Action.ARCHIVE: actor.has_perm("workorders.archive_workorder"),
-    }
-    return [action for action, (sources, _t) in TRANSITIONS.items() if wo.status in sources and allowed[Action(action)]]
 
 
 def work_orders_reindex_customer(*, customer_id: int) -> int:

@@ -334,19 +334,17 @@ def _form_for(name: str, user: Any, data: Any = None, *, targets: list[Any] | No
 
 
 def _offered(user: Any, wo: WorkOrder, sla_targets: list[Any]) -> list[str]:
-    """The lifecycle actions the service allows now, then note and communication forms, then
-    re-prioritising and extending an SLA target (open work orders, users who may do it)."""
+    """The lifecycle actions the service allows now, then note and communication forms and
+    re-prioritising (each exactly when its service would accept it), then extending an SLA
+    target (open work orders, users who may do it)."""
     names = [str(a) for a in services.available_actions(actor=user, wo=wo)]
-    if not wo.is_read_only:
-        if user.has_perm("workorders.handle_workorder") or user.has_perm("workorders.record_communication"):
-            names.append("note")
-        if user.has_perm("workorders.record_communication"):
-            names.append("communication")
-    if wo.is_open:
-        if user.has_perm("workorders.assign_workorder") or user.has_perm("workorders.add_workorder"):
-            names.append("priority")
-        if user.has_perm("workorders.handle_workorder") and any(t.target.is_open for t in sla_targets):
-            names.append("extend")
+    names += [
+        name
+        for name in (services.NOTE, services.COMMUNICATION, services.PRIORITY)
+        if services.action_refusal(actor=user, action=name, wo=wo) is None
+    ]
+    if wo.is_open and user.has_perm("workorders.handle_workorder") and any(t.target.is_open for t in sla_targets):
+        names.append("extend")
     return names
 
 
@@ -421,12 +419,10 @@ def intake(request: HttpRequest) -> HttpResponse:
                 wo = services.work_order_create(
                     actor=user, **form.service_kwargs(), idempotency_key=request.POST.get("idempotency_key") or None
                 )
-            except ValidationFailed as exc:
+            except errors.PermissionDenied:
+                raise
+            except DomainError as exc:  # bad input, or an id outside the user's scope (404)
                 show_domain_error(form, exc)
-            except DomainError as exc:
-                if exc.status == 403:
-                    raise
-                form.add_error(None, str(exc.message))
             else:
                 messages.success(request, _("Work order %(number)s was created.") % {"number": wo.number})
                 return redirect("workorders:detail", pk=wo.pk)

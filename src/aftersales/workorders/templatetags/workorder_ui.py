@@ -4,6 +4,7 @@
 <span class="badge {{ wo.status|status_badge }}">{{ wo.get_status_display }}</span>
 {% shown_phone customer.phone %}     masked unless the user may see contact details (R-13.1)
 {% shown_text c.counterpart %}       the same for phone numbers inside a short text
+{% shown_phone p customer_id=c.pk %} whose data it is: a portal user sees their own as it is
 """
 
 from __future__ import annotations
@@ -63,18 +64,23 @@ def warranty_label(status: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def shown_phone(context: template.Context, phone: str) -> str:
-    return masking.shown_phone(context["request"].user, phone or "")
+def shown_phone(context: template.Context, phone: str, customer_id: int | None = None) -> str:
+    return masking.shown_phone(context["request"].user, phone or "", customer_id=customer_id)
 
 
 @register.simple_tag(takes_context=True)
-def shown_address(context: template.Context, address: str) -> str:
-    return masking.shown_address(context["request"].user, address or "")
+def shown_email(context: template.Context, email: str, customer_id: int | None = None) -> str:
+    return masking.shown_email(context["request"].user, email or "", customer_id=customer_id)
 
 
 @register.simple_tag(takes_context=True)
-def shown_text(context: template.Context, text: str) -> str:
-    return masking.shown_text(context["request"].user, text or "")
+def shown_address(context: template.Context, address: str, customer_id: int | None = None) -> str:
+    return masking.shown_address(context["request"].user, address or "", customer_id=customer_id)
+
+
+@register.simple_tag(takes_context=True)
+def shown_text(context: template.Context, text: str, customer_id: int | None = None) -> str:
+    return masking.shown_text(context["request"].user, text or "", customer_id=customer_id)
 
 
 @register.filter
