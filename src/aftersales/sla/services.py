@@ -278,7 +278,7 @@ def target_extend(
     target's working due time; the original due time stays on the target for reports."""
     from django.utils import timezone
 
-    from aftersales.workorders.models import WorkOrder, WorkOrderEvent
+    from aftersales.workorders import services as work_orders
     from aftersales.workorders.selectors import work_order_scope
 
     if not actor.has_perm("workorders.handle_workorder"):
@@ -313,7 +313,8 @@ def target_extend(
         target = WorkOrderTarget.objects.filter(pk=target_id, work_order__in=work_order_scope(actor=actor)).first()
         if target is None:
             raise NotFound()
-        wo = WorkOrder.objects.select_for_update().get(pk=target.work_order_id)  # work order before target
+        # The work order's lock before the target's row (parent before child); archived is read-only.
+        wo = work_orders.work_order_lock(actor=actor, work_order_id=target.work_order_id)
         target.refresh_from_db()
         if not (wo.assignee_id == actor.pk or actor.has_perm("workorders.view_all_workorders")):
             raise PermissionDenied(_("Only the assigned handler or a supervisor can do this."))
@@ -340,10 +341,9 @@ def target_extend(
         )
         targets.extend(target, new_due_at=new_due_at)
         targets.refresh_next_due(wo)
-        WorkOrderEvent.objects.create(
-            work_order=wo,
-            kind=WorkOrderEvent.Kind.CHANGE,
+        work_orders.work_order_event_record(  # the timeline is the work orders' own table (R-3.5)
             actor=actor,
+            work_order=wo,
             at=now,
             action="sla_extend",
             text=note,

@@ -200,14 +200,13 @@ def _sync_pause(wo: Any, at: dt.datetime, policy: SlaPolicy | None = None) -> No
 
 def refresh_next_due(wo: Any) -> dt.datetime | None:
     """Store the earliest due time of the work order's open, running targets on the work order."""
-    from aftersales.workorders.models import WorkOrder
+    from aftersales.workorders.services import work_order_sla_times_store
 
     next_due: dt.datetime | None = WorkOrderTarget.objects.filter(
         work_order_id=wo.pk, met_at__isnull=True, cancelled_at__isnull=True, paused_at__isnull=True
     ).aggregate(at=Min("due_at"))["at"]
     if wo.next_due_at != next_due:
-        WorkOrder.objects.filter(pk=wo.pk).update(next_due_at=next_due)
-        wo.next_due_at = next_due
+        work_order_sla_times_store(work_order=wo, next_due_at=next_due)
     return next_due
 
 
@@ -319,7 +318,7 @@ def on_progress(wo: Any, *, actor: Any, at: dt.datetime | None = None, outbound:
 def on_priority_changed(wo: Any, *, at: dt.datetime | None = None) -> None:
     """Re-prioritised: every open target that was not extended is computed again from its start
     under the new policy (pauses so far still count); the queue time follows the priority."""
-    from aftersales.workorders.models import WorkOrder
+    from aftersales.workorders.services import work_order_sla_times_store
 
     at = _now(at)
     policy = _policy(wo)
@@ -349,8 +348,8 @@ def on_priority_changed(wo: Any, *, at: dt.datetime | None = None) -> None:
         )
         target.warn_at = policies.shift(planned.warn_at, target.paused_seconds, planned.clock, calendar_id)
         target.save()
-    wo.queue_at = policies.queue_time(received_at=wo.received_at, priority=wo.priority, calendar_id=calendar_id)
-    WorkOrder.objects.filter(pk=wo.pk).update(queue_at=wo.queue_at)
+    queue_at = policies.queue_time(received_at=wo.received_at, priority=wo.priority, calendar_id=calendar_id)
+    work_order_sla_times_store(work_order=wo, queue_at=queue_at)
     refresh_next_due(wo)
 
 
