@@ -30,6 +30,14 @@ def _restore_role_groups(sender, **kwargs):
         roles.grant_role_permissions(apps)
         lockouts = importlib.import_module("aftersales.accounts.migrations.0005_grant_lockout_permissions")
         lockouts.grant_permissions(apps)
+        # The outbox page's permissions (core migration 0003, whose function would reset the app
+        # registry's models_module): admins and supervisors see and retry the outbox.
+        from django.contrib.auth.models import Group, Permission
+
+        outbox = importlib.import_module("aftersales.core.migrations.0003_grant_outbox_permissions")
+        for role, codenames in outbox.GRANTS.items():
+            perms = Permission.objects.filter(content_type__app_label="core", codename__in=codenames)
+            Group.objects.get(name=role).permissions.add(*perms)
     if sender.name == "aftersales.sla":
         # The default calendar and the default SLA policies, by their own migrations.
         for name, func in [
