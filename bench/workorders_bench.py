@@ -86,9 +86,9 @@ def load(rows: int) -> dict[str, Any]:
 
     from aftersales.accounts.models import User
     from aftersales.catalog.models import FaultCategory, ProductModel
-    from aftersales.core import demo
     from aftersales.core.models import Counter, Region
     from aftersales.customers.models import Customer, CustomerCategory, InstalledProduct
+    from aftersales.demo import seed as demo
     from aftersales.workorders.models import WorkOrder
 
     have = WorkOrder.objects.count()

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "aftersales.api",
     "aftersales.web",
     "aftersales.portal",
+    "aftersales.demo",  # manage.py demo_seed
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""``manage.py demo_seed``: fill an empty database with the demo data set (see core/demo.py)."""
+"""``manage.py demo_seed``: fill an empty database with the demo data set (see demo/seed.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from aftersales.core import demo
+from aftersales.demo import seed as demo
 
 
 class Command(BaseCommand):

@@ -4,10 +4,11 @@ of work orders in every status.
 
 Everything is generated from one ``random.Random(seed)``, so the same seed always gives the
 same data. Customers, products and work orders are written through the real services, and
-the whole history is replayed in time order under a simulated clock (``django.utils.timezone
-.now`` is patched while a step runs): each timeline event, access-log row, counter number and
+the whole history is replayed in time order under the demo's simulated clock (``demo/clock.py``,
+scoped to the seeding thread): each timeline event, access-log row, counter number and
 notification then carries the time the step "happened", and the services' own rules (no
-future or naive times) still hold. This is for demo data only; no other code patches the clock.
+future or naive times) still hold. Master data without services of its own (regions, the
+catalogue, demo users) is written directly.
 """
 
 from __future__ import annotations
@@ -15,11 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from unittest import mock
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -32,6 +31,7 @@ from aftersales.catalog.models import FaultCategory, GuidedQuestion, ProductLine
 from aftersales.core.models import OutboxMessage, Region
 from aftersales.customers.models import Contact, Customer, CustomerCategory, InstalledProduct
 from aftersales.customers.services import contact_create, customer_create, installed_product_create
+from aftersales.demo.clock import Clock, simulated
 from aftersales.workorders import services as wo_services
 from aftersales.workorders.models import Channel, Communication, WorkOrder
 from aftersales.workorders.states import HandlingMode, Status
@@ -471,25 +471,6 @@ def database_has_data() -> bool:
 
 
 # --------------------------------------------------------------------------------------------
-# the simulated clock
-# --------------------------------------------------------------------------------------------
-
-
-class _Clock:
-    def __init__(self, at: dt.datetime) -> None:
-        self.at = at
-
-    def now(self) -> dt.datetime:
-        return self.at
-
-
-@contextmanager
-def _simulated(clock: _Clock) -> Iterator[None]:
-    with mock.patch("django.utils.timezone.now", clock.now):
-        yield
-
-
-# --------------------------------------------------------------------------------------------
 # the generator
 # --------------------------------------------------------------------------------------------
 
@@ -513,7 +494,7 @@ class _Generator:
         self.n_customers = max(8, round(FULL_CUSTOMERS * scale))
         self.n_products = max(self.n_customers, round(FULL_PRODUCTS * scale))
         self.n_work_orders = max(20, round(FULL_WORK_ORDERS * scale))
-        self.clock = _Clock(now - dt.timedelta(days=HISTORY_DAYS + 10))
+        self.clock = Clock(now - dt.timedelta(days=HISTORY_DAYS + 10))
         self.users: dict[str, User] = {}
         self.logins: list[Login] = []
         self.regions: dict[str, Region] = {}
@@ -1111,7 +1092,7 @@ def seed(*, scale: float = 1.0, seed: int = DEFAULT_SEED, now: dt.datetime | Non
     started = time.monotonic()
     real_now = (now or timezone.now()).replace(second=0, microsecond=0)
     gen = _Generator(scale=scale, seed=seed, now=real_now)
-    with transaction.atomic(), _simulated(gen.clock):
+    with transaction.atomic(), simulated(gen.clock):
         gen.seed_master_data()
         gen.seed_users()
         gen.seed_customers()

@@ -1,7 +1,9 @@
-"""``manage.py demo_seed``: the demo data set that ``make run`` loads into an empty database."""
+"""``manage.py demo_seed`` (the ``demo`` app): the demo data set that ``make run`` loads into an
+empty database."""
 
 from __future__ import annotations
 
+import datetime as dt
 from io import StringIO
 
 import pytest
@@ -66,6 +68,15 @@ def test_demo_history_is_consistent_in_time():
     # R-2.3: every product line's fault categories come with guided questions.
     assert FaultCategory.objects.filter(questions__isnull=False).distinct().count() >= 15
     assert Customer.objects.exclude(service_preferences="").exists()
+
+
+def test_seeding_leaves_the_real_clock_behind():
+    """The simulated history is scoped to the seed (demo/clock.py): afterwards, and for every
+    other thread meanwhile, ``timezone.now`` is Django's own."""
+    real = timezone.now
+    seed("--scale", "0.02")
+    assert timezone.now is real
+    assert WorkOrder.objects.filter(received_at__lt=timezone.now() - dt.timedelta(days=30)).exists()
 
 
 def test_if_empty_changes_nothing_when_there_is_data():
