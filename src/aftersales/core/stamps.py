@@ -3,8 +3,8 @@
 A migration puts triggers on the watched tables (``watch``), and the app lists them in its
 ``triggers.py`` (``trigger_sets``) so that they are checked and put back after a table rebuild
 (``core/triggers.py``). Every INSERT, UPDATE, DELETE (and on PostgreSQL TRUNCATE) of the tables
-sets the stamp's token to a new random number, in the same transaction as the change. A cache reads the token with one indexed single-row SELECT
-(``token``) before it trusts what it holds:
+sets the stamp's token to a new random number, in the same transaction as the change. A cache
+reads the token with one indexed single-row SELECT (``token``) before it trusts what it holds:
 
 - triggers see every write: the admin, services, ``QuerySet.update()``, raw SQL, other processes;
 - a rolled-back change rolls its token back to the one that belonged to the old contents, and a
