@@ -24,7 +24,7 @@ from aftersales.core import errors
 from aftersales.core.errors import DomainError, NotFound
 from aftersales.portal import selectors
 from aftersales.portal.forms import ReopenForm, RequestForm
-from aftersales.web.forms import form_status, submit
+from aftersales.web.forms import FilterForm, form_status, submit
 from aftersales.workorders.selectors import work_order_get, work_order_list, work_order_shown, work_order_timeline
 from aftersales.workorders.services import available_actions, work_order_confirm, work_order_create, work_order_reopen
 
@@ -63,12 +63,10 @@ def portal_page(view: View) -> View:
 @require_GET
 @portal_page
 def home(request: HttpRequest) -> HttpResponse:
-    try:
-        page = work_order_list(actor=_user(request), cursor=request.GET.get("cursor"), page_size=PAGE_SIZE)
-    except DomainError:
-        return redirect("portal:home")
+    form = FilterForm(request.GET)  # no filters: the page link (cursor) only
+    page = form.page(lambda cursor: work_order_list(actor=_user(request), cursor=cursor, page_size=PAGE_SIZE))
     requests = [work_order_shown(actor=_user(request), work_order=wo) for wo in page.items]
-    return render(request, "portal/home.html", {"page": page, "requests": requests})
+    return render(request, "portal/home.html", {"page": page, "requests": requests, "form": form})
 
 
 @require_http_methods(["GET", "POST"])
