@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "aftersales.web.middleware.NoStoreMiddleware",  # pages and API answers hold personal data
     "django.contrib.sessions.middleware.SessionMiddleware",
     "aftersales.web.middleware.ChineseFirstLocaleMiddleware",  # Chinese unless the user picks English
+    "aftersales.api.middleware.JsonErrorsMiddleware",  # under /api/, every error is the JSON error body
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -85,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "aftersales.web.middleware.DatabaseBusyMiddleware",  # a lock not granted in time: 503, retry
     # Last, as django-axes asks: turns a locked-out log-in into accounts.throttle's answer.
     "axes.middleware.AxesMiddleware",
 ]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -12,7 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from aftersales.api.auth import AUTH
 from aftersales.api.docs import LocalSwagger
-from aftersales.core.errors import DomainError, ErrorCode
+from aftersales.core.errors import RETRY_AFTER_SECONDS, DomainError, ErrorCode, database_busy
 
 api = NinjaAPI(
     title="Aftersales API",
@@ -74,7 +76,7 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400:
         # Ninja raises this for a body that is not JSON.
-        return _error(request, 400, "malformed_request", _("The request body is not valid JSON."))
+        return _error(request, 400, ErrorCode.MALFORMED_REQUEST, _("The request body is not valid JSON."))
     if exc.status_code == 403:
         # Session auth without a valid CSRF token.
         return _error(request, 403, ErrorCode.PERMISSION_DENIED, str(exc))
@@ -96,6 +98,30 @@ def on_django_validation_error(request: HttpRequest, exc: DjangoValidationError)
         else {}
     )
     return _error(request, 422, ErrorCode.VALIDATION, " ".join(str(m) for m in exc.messages), fields)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_request_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB): refused before it is read."""
+    return _error(request, 413, ErrorCode.PAYLOAD_TOO_LARGE, _("The request body is too large."))
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious_request(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    # Too many fields, a bad multipart body: the request, not the server, is at fault.
+    return _error(request, 400, ErrorCode.BAD_REQUEST, _("The request could not be understood."))
+
+
+@api.exception_handler(OperationalError)
+def on_operational_error(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    """A lock not granted in time (core.errors.database_busy): 503 with Retry-After, so the
+    client retries; the transaction was rolled back, nothing is half-saved. Any other database
+    failure stays a logged 500."""
+    if not database_busy(exc):
+        raise exc
+    response = _error(request, 503, ErrorCode.DATABASE_BUSY, _("The database is busy. Please retry in a few seconds."))
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 api.add_router("/auth", "aftersales.accounts.api.router")

@@ -11,11 +11,9 @@ import datetime as dt
 from typing import Annotated, Any
 
 from ninja import Path, Schema
-from pydantic import AfterValidator, AwareDatetime, Field
+from pydantic import AfterValidator, AwareDatetime, Field, Strict
 
-MAX_ID = 2**63 - 1
-MIN_DAY = dt.date(1970, 1, 1)
-MAX_DAY = dt.date(2200, 12, 31)
+from aftersales.core.limits import MAX_DAY, MAX_ID, MIN_DAY
 
 
 class ErrorOut(Schema):
@@ -53,7 +51,11 @@ def Text(max_length: int, min_length: int = 0) -> Any:  # noqa: N802 - reads as 
     return Annotated[str, Field(min_length=min_length, max_length=max_length), AfterValidator(_clean_text)]
 
 
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# In a JSON body an id is a JSON integer: true, 1.0 and "1" are refused (pydantic's lax mode
+# would read true as the id 1).
+Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
+# In a query string every value is text: "5" is the id 5 (and "true" is no integer).
+QueryId = Annotated[int, Field(ge=1, le=MAX_ID)]
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 # Aware only: a naive time is ambiguous (Asia/Shanghai or UTC?) and answered with 422.
 Moment = Annotated[AwareDatetime, AfterValidator(_in_range_moment)]
@@ -65,7 +67,9 @@ ERRORS: dict[int, type[Schema]] = {
     403: ErrorOut,
     404: ErrorOut,
     409: ErrorOut,
+    413: ErrorOut,
     422: ErrorOut,
+    503: ErrorOut,
 }
 
 

@@ -2,7 +2,7 @@
 
 from ninja import Field, Schema
 
-from aftersales.api.schemas import Id, Ref, Text
+from aftersales.api.schemas import QueryId, Ref, Text
 from aftersales.catalog.models import Priority
 
 
@@ -22,7 +22,7 @@ class ProductModelOut(Schema):
 
 
 class ProductModelFilter(Schema):
-    product_line_id: Id | None = None
+    product_line_id: QueryId | None = None
     q: Text(64) = Field("", description="Substring of the model number or name.")
     include_inactive: bool = False
 
@@ -47,4 +47,4 @@ class FaultCategoryOut(Schema):
 
 
 class FaultCategoryFilter(Schema):
-    product_line_id: Id | None = Field(None, description="Categories of this line and those of every line.")
+    product_line_id: QueryId | None = Field(None, description="Categories of this line and those of every line.")

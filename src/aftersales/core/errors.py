@@ -9,7 +9,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
+from django.db import OperationalError
 from django.utils.functional import Promise
+
+# How long a client should wait before retrying when the database was busy (Retry-After).
+RETRY_AFTER_SECONDS = 5
+# SQLite: another connection holds the write lock past the busy timeout. PostgreSQL: SQLSTATE
+# 55P03 lock_not_available, raised when a lock waits longer than ``lock_timeout``.
+_BUSY_MESSAGES = ("database is locked", "database table is locked")
+_LOCK_NOT_AVAILABLE = "55P03"
+
+
+def database_busy(exc: BaseException) -> bool:
+    """True for the OperationalError of a lock that was not granted in time: the request did
+    nothing wrong and may be retried, so it is answered 503 with Retry-After, not 500."""
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__
+    if getattr(cause, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
+        return True
+    return str(exc).startswith(_BUSY_MESSAGES)
 
 
 class ErrorCode(StrEnum):
@@ -19,6 +38,13 @@ class ErrorCode(StrEnum):
     CONFLICT = "conflict"
     IDEMPOTENCY_MISMATCH = "idempotency_key_reused"
     INVALID_CURSOR = "invalid_cursor"
+    # The transport's own refusals, in the same error body (api/main.py, api/middleware.py).
+    BAD_REQUEST = "bad_request"
+    MALFORMED_REQUEST = "malformed_request"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
+    DATABASE_BUSY = "database_busy"
+    SERVER_ERROR = "server_error"
 
 
 class DomainError(Exception):

@@ -6,7 +6,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from aftersales.api.schemas import Day, Id, Ref, Text
+from aftersales.api.schemas import Day, Id, QueryId, Ref, Text
 from aftersales.customers.masking import shown_address, shown_email, shown_phone
 from aftersales.customers.models import Customer, WarrantyStatus
 
@@ -71,8 +71,8 @@ class CustomerOut(Schema):
 
 class CustomerFilter(Schema):
     q: Text(100) = Field("", description="Substring of name, customer number or phone.")
-    region_id: Id | None = None
-    category_id: Id | None = None
+    region_id: QueryId | None = None
+    category_id: QueryId | None = None
     cursor: Text(512) | None = None
     page_size: int = Field(25, ge=1, le=100)
 

@@ -12,10 +12,13 @@ import contextlib
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
+from django.template.loader import render_to_string
 from django.utils import translation
+
+from aftersales.core.errors import RETRY_AFTER_SECONDS, database_busy
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -45,4 +48,24 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         if not response.has_header("Cache-Control"):
             response["Cache-Control"] = "no-store, private"
+        return response
+
+
+class DatabaseBusyMiddleware:
+    """A page whose database lock was not granted in time (``core.errors.database_busy``)
+    answers 503 with Retry-After and says to try again, instead of the 500 page: the request
+    was fine and its transaction was rolled back. The page is the standalone error page, drawn
+    without the request: its context processors would wait for the same database."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not database_busy(exception):
+            return None
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

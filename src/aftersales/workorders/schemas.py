@@ -6,7 +6,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import ValidationInfo, model_validator
 
-from aftersales.api.schemas import Day, Id, Moment, Ref, Text, UserRef
+from aftersales.api.schemas import Day, Id, Moment, QueryId, Ref, Text, UserRef
 from aftersales.catalog.models import Colour, Priority, ServiceType
 from aftersales.customers.schemas import ContactOut, InstalledProductOut, ProductModelRef
 from aftersales.workorders.models import Channel, Communication
@@ -77,10 +77,10 @@ class WorkOrderFilter(Schema):
     priority: list[Priority] = Field(default_factory=list)
     service_type: list[ServiceType] = Field(default_factory=list)
     colour: list[Colour] = Field(default_factory=list)
-    owner_id: Id | None = None
-    assignee_id: Id | None = None
-    customer_id: Id | None = None
-    product_line_id: Id | None = None
+    owner_id: QueryId | None = None
+    assignee_id: QueryId | None = None
+    customer_id: QueryId | None = None
+    product_line_id: QueryId | None = None
     received_from: Moment | None = None
     received_to: Moment | None = Field(None, description="Exclusive.")
     due_before: Moment | None = Field(None, description="SLA: the next due time is before this (exclusive).")
