@@ -20,7 +20,7 @@ from aftersales.audit.services import record
 from aftersales.catalog.models import Colour, FaultCategory, Priority, ProductModel, ServiceType
 from aftersales.core.db import insert
 from aftersales.core.errors import DomainError, ErrorCode, NotFound, PermissionDenied, ValidationFailed
-from aftersales.core.idempotency import run_once
+from aftersales.core.idempotency import idempotent
 from aftersales.core.numbering import next_number
 from aftersales.customers.models import Customer
 from aftersales.customers.selectors import contact_scope, customer_get, customer_scope, installed_product_scope
@@ -86,6 +86,7 @@ def _validate_text(errors: dict[str, Any], name: str, value: str, *, required: b
     return value
 
 
+@idempotent(scope="work_order_create", model=WorkOrder)  # idempotency_key: every argument is the fingerprint
 def work_order_create(
     *,
     actor: Any,
@@ -135,18 +136,6 @@ def work_order_create(
         raise PermissionDenied()
 
     now = timezone.now()
-    # The fingerprint of what the client sent (before defaults) identifies a retry.
-    payload = {
-        "customer_id": customer_id,
-        "installed_product_id": installed_product_id,
-        "channel": channel,
-        "received_at": received_at.isoformat() if received_at else None,
-        "symptom": symptom,
-        "service_type": service_type,
-        "priority": priority,
-        "fault_category_id": fault_category_id,
-        "demand": demand,
-    }
     errors: dict[str, Any] = {}
     # Intake is the hot path: the product is read with its customer in one statement; for the
     # roles that see every customer the scope adds no condition.
@@ -261,10 +250,7 @@ def work_order_create(
             notifications.work_order_created(wo)
             return wo
 
-    wo, _created = run_once(
-        user=actor, scope="work_order_create", key=idempotency_key, payload=payload, model=WorkOrder, create=create
-    )
-    return wo
+    return create()
 
 
 def propose_priority(*, fault_category: FaultCategory | None, service_type: str) -> str:
