@@ -7,11 +7,12 @@ lists it; the note, communication and priority forms likewise against the staff 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from aftersales.core.errors import DomainError
 from aftersales.workorders import services
@@ -122,6 +123,38 @@ def test_r3_5_a_customer_cannot_reopen_a_long_closed_request(agent):
     wo.refresh_from_db()
     assert wo.status == Status.CLOSED
     assert not wo.events.filter(action=Action.REOPEN).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_r3_5_the_rule_is_asked_under_the_row_lock(agent):
+    """A customer's confirmation and reopening sent at the same moment: both are offered while the
+    request is resolved, exactly one is accepted, the other sees the new status and is refused."""
+    product = InstalledProductFactory()
+    customer_user = portal_user(product.customer)
+    wo = make_work_order(agent, product)
+    services.work_order_resolve(actor=agent, work_order_id=wo.pk, resolution="更换电容")
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def worker(call: Callable[[], Any]) -> None:
+        try:
+            start.wait()
+            call()
+            outcomes.append("ok")
+        except DomainError as refusal:
+            outcomes.append(refusal.code)
+        finally:
+            connection.close()
+
+    calls = _calls(customer_user, wo.pk, None)
+    threads = [threading.Thread(target=worker, args=(calls[a],)) for a in (Action.CONFIRM, Action.REOPEN)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["illegal_transition", "ok"]
+    wo.refresh_from_db()
+    assert wo.events.filter(action__in=[Action.CONFIRM, Action.REOPEN]).count() == 1
 
 
 @pytest.fixture
