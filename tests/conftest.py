@@ -17,6 +17,23 @@ def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _client_login_passes_a_request(monkeypatch):
+    """``Client.login()`` calls ``authenticate()`` without a request, which django-axes (the log-in
+    throttle, accounts/throttle.py) refuses: hand it an empty one. Axes stays on for every test;
+    its failure rows live in the test database, so each test starts with none."""
+    from django.http import HttpRequest
+    from django.test import Client
+
+    login = Client.login
+
+    def login_with_request(self, **credentials):
+        credentials.setdefault("request", HttpRequest())
+        return login(self, **credentials)
+
+    monkeypatch.setattr(Client, "login", login_with_request)
+
+
 def _restore_role_groups(sender, **kwargs):
     """Transactional tests flush the database, which empties the tables the data migrations
     filled; a flush ends with post_migrate, so put the role groups back with the migration's

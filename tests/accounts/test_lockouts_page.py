@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from axes.models import AccessAttempt
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from aftersales.accounts.roles import Role
@@ -131,3 +133,14 @@ def test_r13_1_administrators_keep_the_lockout_permissions_after_a_flush():
     this migration's too."""
     call_command("flush", interactive=False, verbosity=0)
     assert UserFactory(role="admin").has_perm("axes.delete_accessattempt")
+
+
+def test_the_page_reads_the_same_number_of_queries_for_few_or_many_lock_outs(client, admin):
+    _fail(UserFactory().username, 1)
+    with CaptureQueriesContext(connection) as few:
+        client.get(PAGE)
+    for n in range(8):
+        _fail(UserFactory().username, 6, ip=f"10.8.8.{n}")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(PAGE).content.decode().count("已锁定") == 8
+    assert len(many) == len(few)

@@ -200,3 +200,12 @@ def test_r13_1_failures_sent_at_once_are_all_counted(limits):
         sum(AccessAttempt.objects.filter(username=user.username).values_list("failures_since_start", flat=True)) == 10
     )
     assert _token(Client(), user.username, PASSWORD).status_code == 429
+
+
+def test_r13_1_the_test_clients_login_is_throttled_too(client, limits):
+    """tests/conftest.py gives Client.login() a request, so axes checks it like any log-in."""
+    user = UserFactory(role="agent")
+    assert client.login(username=user.username, password=PASSWORD)
+    for _ in range(5):
+        _login(Client(), user.username, "wrong")
+    assert not Client().login(username=user.username, password=PASSWORD)

@@ -202,3 +202,16 @@ def test_the_tokens_page_needs_a_login(client):
     response = client.get(reverse("accounts:tokens"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_tokens_page_reads_the_same_number_of_queries_for_one_or_many_tokens(client):
+    user = UserFactory(role="agent")
+    client.force_login(user)
+    api_token_create(actor=user, name="t0")
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("accounts:tokens"))
+    for n in range(1, 8):
+        api_token_create(actor=user, name=f"t{n}")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(reverse("accounts:tokens")).content.decode().count("/revoke/") == 8
+    assert len(many) == len(one)

@@ -86,6 +86,8 @@ def lockouts(request: HttpRequest) -> HttpResponse:
 def lockout_lift(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     username, address = data.get("account", ""), data.get("address", "")
+    if not username and not address:
+        return redirect("accounts:lockouts")
     subject = (
         _("the account “%(name)s”") % {"name": username} if username else _("the address %(ip)s") % {"ip": address}
     )
