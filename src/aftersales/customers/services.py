@@ -15,6 +15,7 @@ from aftersales.catalog.models import ProductModel
 from aftersales.core.errors import PermissionDenied, ValidationFailed
 from aftersales.core.models import Region
 from aftersales.core.numbering import next_value
+from aftersales.core.validation import field_errors, model_update
 from aftersales.customers.models import Contact, Customer, CustomerCategory, InstalledProduct
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{4,30}$")
@@ -33,6 +34,30 @@ def _check_contact_fields(errors: dict[str, Any], *, phone: str, email: str) -> 
         errors["email"] = _("Enter a valid e-mail address.")
 
 
+# What customer_create sets and customer_update may change; texts the database does not bound
+# get the API's limits (customers/schemas.py).
+CUSTOMER_FIELDS = ("name", "kind", "phone", "email", "address", "region_id", "category_id", "service_preferences")
+TEXT_LIMITS = {"service_preferences": 2000, "configuration": 4000}
+
+
+def _customer_errors(
+    *, name: str, kind: str, phone: str, email: str, region_id: int | None, category_id: int | None
+) -> dict[str, Any]:
+    """The rules beyond the model's: a name that is not only spaces, the phone and e-mail
+    formats, a region and category that exist. Messages say what to do."""
+    errors: dict[str, Any] = {}
+    if not name:
+        errors["name"] = _("Enter the customer's name.")
+    if kind not in Customer.Kind.values:
+        errors["kind"] = _("Choose organisation or person.")
+    _check_contact_fields(errors, phone=phone, email=email)
+    if region_id is not None and not Region.objects.filter(pk=region_id).exists():
+        errors["region_id"] = _("Unknown region.")
+    if category_id is not None and not CustomerCategory.objects.filter(pk=category_id).exists():
+        errors["category_id"] = _("Unknown customer category.")
+    return errors
+
+
 def customer_create(
     *,
     actor: Any,
@@ -48,67 +73,59 @@ def customer_create(
 ) -> Customer:
     _require(actor, "customers.add_customer")
     name, phone, email, address = name.strip(), phone.strip(), email.strip(), address.strip()
-    errors: dict[str, Any] = {}
-    if not name:
-        errors["name"] = _("Enter the customer's name.")
-    elif len(name) > 128:
-        errors["name"] = _("The name is longer than 128 characters.")
-    if kind not in Customer.Kind.values:
-        errors["kind"] = _("Choose organisation or person.")
-    _check_contact_fields(errors, phone=phone, email=email)
-    if len(address) > 255:
-        errors["address"] = _("The address is longer than 255 characters.")
-    if region_id is not None and not Region.objects.filter(pk=region_id).exists():
-        errors["region_id"] = _("Unknown region.")
-    if category_id is not None and not CustomerCategory.objects.filter(pk=category_id).exists():
-        errors["category_id"] = _("Unknown customer category.")
+    customer = Customer(
+        name=name,
+        kind=kind,
+        phone=phone,
+        email=email,
+        address=address,
+        region_id=region_id,
+        category_id=category_id,
+        service_preferences=service_preferences.strip(),
+    )
+    errors = field_errors(customer, CUSTOMER_FIELDS, max_lengths=TEXT_LIMITS)
+    contact_name = contact_name.strip()
+    if "name" in field_errors(Contact(name=contact_name or "-"), ["name"]):
+        errors["contact_name"] = _("At most %(max)d characters.") % {"max": Contact._meta.get_field("name").max_length}
+    errors.update(
+        _customer_errors(name=name, kind=kind, phone=phone, email=email, region_id=region_id, category_id=category_id)
+    )
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        customer = Customer.objects.create(
-            code=f"C{next_value('customer'):07d}",
-            name=name,
-            kind=kind,
-            phone=phone,
-            email=email,
-            address=address,
-            region_id=region_id,
-            category_id=category_id,
-            service_preferences=service_preferences.strip(),
-        )
-        if contact_name.strip() or phone:
+        customer.code = f"C{next_value('customer'):07d}"
+        customer.save(force_insert=True)
+        if contact_name or phone:
             Contact.objects.create(
-                customer=customer, name=contact_name.strip() or name, phone=phone, email=email, is_primary=True
+                customer=customer, name=contact_name or name, phone=phone, email=email, is_primary=True
             )
         record(actor=actor, action="create", obj=customer)
     return customer
 
 
 def customer_update(*, actor: Any, customer: Customer, **changes: Any) -> Customer:
-    """Change the listed fields (name, phone, email, address, region_id, category_id, service_preferences)."""
+    """Change the fields given (any of ``CUSTOMER_FIELDS``), validated like ``customer_create``;
+    only those columns are written."""
     _require(actor, "customers.change_customer")
-    allowed = {"name", "phone", "email", "address", "region_id", "category_id", "service_preferences", "kind"}
-    unknown = set(changes) - allowed
-    if unknown:
-        raise ValidationFailed({name: _("This field cannot be changed.") for name in unknown})
-    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in changes.items()}
-    errors: dict[str, Any] = {}
-    if "name" in values and not values["name"]:
-        errors["name"] = _("Enter the customer's name.")
-    _check_contact_fields(errors, phone=values.get("phone", ""), email=values.get("email", ""))
-    if values.get("region_id") is not None and not Region.objects.filter(pk=values["region_id"]).exists():
-        errors["region_id"] = _("Unknown region.")
-    if values.get("category_id") is not None and not CustomerCategory.objects.filter(pk=values["category_id"]).exists():
-        errors["category_id"] = _("Unknown customer category.")
-    if errors:
-        raise ValidationFailed(errors)
+    values: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) for k, v in changes.items()}
+    errors = _customer_errors(
+        name=values.get("name", customer.name),
+        kind=values.get("kind", customer.kind),
+        phone=values.get("phone", ""),
+        email=values.get("email", ""),
+        region_id=values.get("region_id"),
+        category_id=values.get("category_id"),
+    )
     with transaction.atomic():
-        before = {k: getattr(customer, k) for k in values}
-        for key, value in values.items():
-            setattr(customer, key, value)
-        customer.save()
-        changed = {k: [str(before[k]), str(values[k])] for k in values if before[k] != values[k]}
-        record(actor=actor, action="change", obj=customer, detail={"changed": changed})
+        changed = model_update(
+            instance=customer, fields=CUSTOMER_FIELDS, data=values, errors=errors, max_lengths=TEXT_LIMITS
+        )
+        record(
+            actor=actor,
+            action="change",
+            obj=customer,
+            detail={"changed": {k: [str(old), str(new)] for k, (old, new) in changed.items()}},
+        )
         if "name" in changed:
             from aftersales.workorders.services import work_orders_reindex_customer
 
@@ -127,23 +144,24 @@ def contact_create(
     is_primary: bool = False,
 ) -> Contact:
     _require(actor, "customers.change_customer")
-    errors: dict[str, Any] = {}
-    if not name.strip():
+    contact = Contact(
+        customer=customer,
+        name=name.strip(),
+        phone=phone.strip(),
+        email=email.strip(),
+        position=position.strip(),
+        is_primary=is_primary,
+    )
+    errors = field_errors(contact, ["name", "phone", "email", "position"])
+    if not contact.name:
         errors["name"] = _("Enter the contact's name.")
-    _check_contact_fields(errors, phone=phone.strip(), email=email.strip())
+    _check_contact_fields(errors, phone=contact.phone, email=contact.email)
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
         if is_primary:
             customer.contacts.update(is_primary=False)
-        contact = Contact.objects.create(
-            customer=customer,
-            name=name.strip(),
-            phone=phone.strip(),
-            email=email.strip(),
-            position=position.strip(),
-            is_primary=is_primary,
-        )
+        contact.save(force_insert=True)
         record(actor=actor, action="change", obj=customer, detail={"contact_added": contact.name})
     return contact
 
@@ -175,7 +193,17 @@ def installed_product_create(
     (or purchase) date."""
     _require(actor, "customers.add_installedproduct")
     serial_number = serial_number.strip()
-    errors: dict[str, Any] = {}
+    product = InstalledProduct(
+        customer=customer,
+        product_model_id=product_model_id,
+        serial_number=serial_number,
+        batch=batch.strip(),
+        purchase_date=purchase_date,
+        installation_date=installation_date,
+        warranty_end=warranty_end,
+        configuration=configuration.strip(),
+    )
+    errors = field_errors(product, ["serial_number", "batch", "configuration"], max_lengths=TEXT_LIMITS)
     model = ProductModel.objects.filter(pk=product_model_id).first()
     if model is None:
         errors["product_model_id"] = _("Unknown product model.")
@@ -201,16 +229,8 @@ def installed_product_create(
     start = installation_date or purchase_date
     if warranty_end is None and start is not None:
         warranty_end = _add_months(start, model.warranty_months) - dt.timedelta(days=1)
+    product.product_model, product.warranty_end = model, warranty_end
     with transaction.atomic():
-        product = InstalledProduct.objects.create(
-            customer=customer,
-            product_model=model,
-            serial_number=serial_number,
-            batch=batch.strip(),
-            purchase_date=purchase_date,
-            installation_date=installation_date,
-            warranty_end=warranty_end,
-            configuration=configuration.strip(),
-        )
+        product.save(force_insert=True)
         record(actor=actor, action="create", obj=product)
     return product

@@ -422,12 +422,18 @@ def _locked(actor: Any, work_order_id: int, action: str) -> WorkOrder:
     return wo
 
 
-def _required_reason(value: str, field: str, message: Any) -> str:
+def _optional_text(value: str, field: str) -> str:
+    """An optional note or reason of an action: stripped, at most MAX_TEXT characters."""
     value = (value or "").strip()
-    if not value:
-        raise ValidationFailed({field: message})
     if len(value) > MAX_TEXT:
         raise ValidationFailed({field: _("The text is longer than %(max)d characters.") % {"max": MAX_TEXT}})
+    return value
+
+
+def _required_reason(value: str, field: str, message: Any) -> str:
+    value = _optional_text(value, field)
+    if not value:
+        raise ValidationFailed({field: message})
     return value
 
 
@@ -437,9 +443,10 @@ def _required_reason(value: str, field: str, message: Any) -> str:
 
 def work_order_acknowledge(*, actor: Any, work_order_id: int, note: str = "") -> WorkOrder:
     """An agent takes a new request; for a portal request they become its first-contact owner."""
+    note = _optional_text(note, "note")
     with transaction.atomic():
         wo = _locked(actor, work_order_id, Action.ACKNOWLEDGE)
-        _move(wo, actor, Action.ACKNOWLEDGE, Status.ACKNOWLEDGED, text=note.strip())
+        _move(wo, actor, Action.ACKNOWLEDGE, Status.ACKNOWLEDGED, text=note)
         if wo.owner_id is None:
             wo.owner = actor
         wo.save()
@@ -451,6 +458,7 @@ def work_order_acknowledge(*, actor: Any, work_order_id: int, note: str = "") ->
 def work_order_assign(*, actor: Any, work_order_id: int, assignee_id: int, note: str = "") -> WorkOrder:
     """Assign or reassign; the first-contact owner stays (R-5.4). The assignee is one of the
     people who may be assigned (``assignable_users``, as the page offers); anyone else is 404."""
+    note = _optional_text(note, "note")
     with transaction.atomic():
         wo = _locked(actor, work_order_id, Action.ASSIGN)
         assignee = assignable_users(actor=actor).filter(pk=assignee_id).first()
@@ -464,7 +472,7 @@ def work_order_assign(*, actor: Any, work_order_id: int, assignee_id: int, note:
             actor,
             Action.ASSIGN,
             Status.ASSIGNED,
-            text=note.strip(),
+            text=note,
             # The name as it was then: the timeline reads right after later reassignments.
             data={
                 "assignee": assignee.pk,
@@ -485,9 +493,10 @@ def work_order_assign(*, actor: Any, work_order_id: int, assignee_id: int, note:
 def work_order_start(*, actor: Any, work_order_id: int, mode: str = HandlingMode.REMOTE, note: str = "") -> WorkOrder:
     if mode not in HandlingMode.values:
         raise ValidationFailed({"mode": _("Choose remote, on site or returned to factory.")})
+    note = _optional_text(note, "note")
     with transaction.atomic():
         wo = _locked(actor, work_order_id, Action.START)
-        _move(wo, actor, Action.START, Status.IN_PROGRESS, text=note.strip(), data={"mode": mode})
+        _move(wo, actor, Action.START, Status.IN_PROGRESS, text=note, data={"mode": mode})
         wo.handling_mode = mode
         wo.save()
         sla_targets.on_started(wo)  # SLA
@@ -515,9 +524,10 @@ def work_order_wait(*, actor: Any, work_order_id: int, on: str, reason: str) -> 
 
 
 def work_order_resume(*, actor: Any, work_order_id: int, note: str = "") -> WorkOrder:
+    note = _optional_text(note, "note")
     with transaction.atomic():
         wo = _locked(actor, work_order_id, Action.RESUME)
-        _move(wo, actor, Action.RESUME, Status.IN_PROGRESS, text=note.strip())
+        _move(wo, actor, Action.RESUME, Status.IN_PROGRESS, text=note)
         wo.save()
         sla_targets.on_status_changed(wo)  # SLA: resume (R-4.6)
         record(actor=actor, action="change", obj=wo, detail={"action": Action.RESUME})
@@ -527,11 +537,7 @@ def work_order_resume(*, actor: Any, work_order_id: int, note: str = "") -> Work
 def work_order_resolve(*, actor: Any, work_order_id: int, resolution: str, technical_solution: str = "") -> WorkOrder:
     """R-3.7: record the resolution and the technical solution used."""
     resolution = _required_reason(resolution, "resolution", _("Describe how the problem was solved."))
-    technical_solution = (technical_solution or "").strip()
-    if len(technical_solution) > MAX_TEXT:
-        raise ValidationFailed(
-            {"technical_solution": _("The text is longer than %(max)d characters.") % {"max": MAX_TEXT}}
-        )
+    technical_solution = _optional_text(technical_solution, "technical_solution")
     with transaction.atomic():
         wo = _locked(actor, work_order_id, Action.RESOLVE)
         _move(
@@ -551,11 +557,13 @@ def work_order_confirm(*, actor: Any, work_order_id: int, note: str = "") -> Wor
     """The customer confirms the problem is solved: in the portal themselves, or told an agent
     on the phone (then the agent says how and when in ``note``)."""
     is_portal = is_portal_user(actor)
-    if not is_portal:
+    if is_portal:
+        note = _optional_text(note, "note")
+    else:
         note = _required_reason(note, "note", _("Record how the customer confirmed (e.g. by phone with whom)."))
     with transaction.atomic():
         wo = _locked(actor, work_order_id, Action.CONFIRM)
-        _move(wo, actor, Action.CONFIRM, Status.CONFIRMED, text=note.strip(), data={"by_customer": is_portal})
+        _move(wo, actor, Action.CONFIRM, Status.CONFIRMED, text=note, data={"by_customer": is_portal})
         wo.confirmed_at = timezone.now()
         wo.save()
         record(actor=actor, action="change", obj=wo, detail={"action": Action.CONFIRM})
@@ -564,9 +572,9 @@ def work_order_confirm(*, actor: Any, work_order_id: int, note: str = "") -> Wor
 
 def work_order_close(*, actor: Any, work_order_id: int, reason: str = "") -> WorkOrder:
     """R-3.7: closing without the customer's confirmation needs a reason."""
+    reason = _optional_text(reason, "reason")
     with transaction.atomic():
         wo = _locked(actor, work_order_id, Action.CLOSE)
-        reason = (reason or "").strip()
         if wo.status == Status.RESOLVED and not reason:
             raise ValidationFailed({"reason": _("The customer has not confirmed: give the reason for closing anyway.")})
         _move(wo, actor, Action.CLOSE, Status.CLOSED, text=reason, data={"confirmed": wo.status == Status.CONFIRMED})
