@@ -128,7 +128,7 @@ def authenticate_or_refuse(request: HttpRequest, *, username: str, password: str
 def retry_after(request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
     """Seconds until this request's account and address are no longer locked (at least 1)."""
     AxesProxyHandler.update_request(request)
-    until = AxesProxyHandler.get_implementation().locked_until(request, credentials)
+    until: dt.datetime | None = AxesProxyHandler.get_implementation().locked_until(request, credentials)
     if until is None:
         return 1
     return max(1, math.ceil((until - timezone.now()).total_seconds()))
