@@ -434,7 +434,10 @@ def test_r3_3_reprioritising_refusals(agent, tech):
     with pytest.raises(ValidationFailed) as exc:
         wo_services.work_order_set_priority(actor=agent, work_order_id=wo.pk, priority="P1", reason=" ")
     assert "reason" in exc.value.fields
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):  # scope first: not their job
+        wo_services.work_order_set_priority(actor=tech, work_order_id=wo.pk, priority="P1", reason="x")
+    wo_services.work_order_assign(actor=agent, work_order_id=wo.pk, assignee_id=tech.pk)
+    with pytest.raises(PermissionDenied):  # their job, but a technician does not re-prioritise
         wo_services.work_order_set_priority(actor=tech, work_order_id=wo.pk, priority="P1", reason="x")
 
 
