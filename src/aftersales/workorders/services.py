@@ -411,11 +411,9 @@ def available_actions(*, actor: Any, wo: WorkOrder) -> list[str]:
 
 
 def _locked(actor: Any, work_order_id: int, action: str) -> WorkOrder:
-    """Resolve the id through the actor's scope (404 outside it), lock the row (one query without
-    joins: every work-order action passes here) and refuse what action_refusal refuses."""
-    wo = work_order_scope(actor=actor).select_for_update().filter(pk=work_order_id).first()
-    if wo is None:
-        raise NotFound()
+    """The work order locked (``work_order_lock``: scope, one query without joins) for ``action``,
+    refused as action_refusal refuses it. Every work-order action of this app passes here."""
+    wo = work_order_lock(actor=actor, work_order_id=work_order_id)
     refusal = action_refusal(actor=actor, action=action, wo=wo)
     if refusal is not None:
         raise refusal
@@ -504,16 +502,19 @@ def work_order_start(*, actor: Any, work_order_id: int, mode: str = HandlingMode
     return wo
 
 
+# What a work order can wait on, with the action and the status it moves to.
+WAIT_ON = {
+    "customer": (Action.WAIT_CUSTOMER, Status.WAITING_CUSTOMER),
+    "parts": (Action.WAIT_PARTS, Status.WAITING_PARTS),
+}
+
+
 def work_order_wait(*, actor: Any, work_order_id: int, on: str, reason: str) -> WorkOrder:
     """Pause handling while waiting on the customer or on parts (R-3.5, R-4.6)."""
-    actions = {
-        "customer": (Action.WAIT_CUSTOMER, Status.WAITING_CUSTOMER),
-        "parts": (Action.WAIT_PARTS, Status.WAITING_PARTS),
-    }
-    if on not in actions:
+    if on not in WAIT_ON:
         raise ValidationFailed({"on": _("Choose what the work order waits on: customer or parts.")})
     reason = _required_reason(reason, "reason", _("Say what the work order is waiting for."))
-    action, target = actions[on]
+    action, target = WAIT_ON[on]
     with transaction.atomic():
         wo = _locked(actor, work_order_id, action)
         _move(wo, actor, action, target, text=reason)
