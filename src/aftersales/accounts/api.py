@@ -9,6 +9,7 @@ from ninja import Router, Schema, Status
 from aftersales.accounts import services
 from aftersales.accounts.throttle import authenticate_or_refuse
 from aftersales.api.auth import TokenAuth
+from aftersales.api.schemas import ErrorOut
 
 router = Router(tags=["auth"])
 
@@ -23,12 +24,6 @@ class TokenOut(Schema):
     token: str
     name: str
     expires_at: dt.datetime
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    fields: dict[str, str]
 
 
 def _client_name(request: HttpRequest) -> str:

@@ -8,12 +8,24 @@ date that breaks warranty arithmetic) into a 422 that names the field.
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Annotated, Any
 
+from django.db import models
 from ninja import Path, Schema
 from pydantic import AfterValidator, AwareDatetime, Field, Strict
 
 from aftersales.core.limits import MAX_DAY, MAX_ID, MIN_DAY
+
+
+def named_choices(name: str, choices: type[models.TextChoices]) -> type[StrEnum]:
+    """A model's choices as an enum named ``name`` in the OpenAPI document.
+
+    Django names choices after the field they belong to (``Customer.Kind``, ``Communication.Kind``)
+    while the document has one namespace for them all, where the second ``Kind`` silently replaced
+    the first. Each enum of the API is made here once, under a name of its own; the values are the
+    model's (tests/api/test_openapi_enums.py checks both)."""
+    return StrEnum(name, {member.name: member.value for member in choices})
 
 
 class ErrorOut(Schema):

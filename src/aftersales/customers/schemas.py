@@ -6,12 +6,15 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from aftersales.api.schemas import Day, Id, QueryId, Ref, Text
+from aftersales.api.schemas import Day, Id, QueryId, Ref, Text, named_choices
 from aftersales.customers.masking import shown_address, shown_email, shown_phone
 from aftersales.customers.models import Customer, WarrantyStatus
 
 # R-13.1: who sees contact data as it is.
 MASKED_FOR = "for roles without view_contact_details; a portal user sees their own organisation's as it is"
+
+
+CustomerKind = named_choices("CustomerKind", Customer.Kind)
 
 
 def _user(context: Any) -> Any:
@@ -20,7 +23,7 @@ def _user(context: Any) -> Any:
 
 class CustomerIn(Schema):
     name: Text(128, min_length=1)
-    kind: Customer.Kind = Customer.Kind.PERSON
+    kind: CustomerKind = CustomerKind.PERSON
     phone: Text(32) = ""
     email: Text(254) = ""
     address: Text(255) = ""
@@ -34,7 +37,7 @@ class CustomerPatch(Schema):
     """Only the fields sent are changed; ``null`` clears region or category."""
 
     name: Text(128, min_length=1) = None
-    kind: Customer.Kind = None
+    kind: CustomerKind = None
     phone: Text(32) = None
     email: Text(254) = None
     address: Text(255) = None

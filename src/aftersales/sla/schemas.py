@@ -8,9 +8,12 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from aftersales.api.schemas import Moment, Text
+from aftersales.api.schemas import Moment, Text, named_choices
+from aftersales.sla.models import SlaExtension
+from aftersales.sla.selectors import COMPLIANCE_DIMENSIONS
 
 Clock = Literal["wall", "working_hours", "working_days"]
+ExtensionChannel = named_choices("ExtensionChannel", SlaExtension.How)
 
 
 class PreviewQuery(Schema):
@@ -35,7 +38,7 @@ class PreviewOut(Schema):
 class ComplianceQuery(Schema):
     month_from: dt.date = Field(description="Any day of the first month.")
     month_to: dt.date = Field(description="Any day of the last month (inclusive).")
-    by: Literal["priority", "team", "assignee", "kind"] = "priority"
+    by: Literal[tuple(COMPLIANCE_DIMENSIONS)] = "priority"
 
 
 class ComplianceRowOut(Schema):
@@ -74,7 +77,7 @@ class ExtendIn(Schema):
     new_due_at: Moment
     agreed_with: Text(128, 1)
     agreed_at: Moment
-    channel: Literal["phone", "sms", "email", "on_site", "online", "other"]
+    channel: ExtensionChannel
     note: Text(2000) = ""
 
 

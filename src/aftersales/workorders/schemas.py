@@ -6,13 +6,21 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import ValidationInfo, model_validator
 
-from aftersales.api.schemas import Day, Id, Moment, QueryId, Ref, Text, UserRef
+from aftersales.api.schemas import Day, Id, Moment, QueryId, Ref, Text, UserRef, named_choices
 from aftersales.catalog.models import Colour, Priority, ServiceType
 from aftersales.customers.schemas import ContactOut, InstalledProductOut, ProductModelRef
+from aftersales.workorders import states
 from aftersales.workorders.models import Channel, Communication
 from aftersales.workorders.selectors import MAX_PAGE_SIZE, work_order_shown
-from aftersales.workorders.states import Action, HandlingMode, Status
+from aftersales.workorders.services import WAIT_ON
+from aftersales.workorders.states import HandlingMode
 
+# The document's names for the enums of work orders (api.schemas.named_choices).
+WorkOrderStatus = named_choices("WorkOrderStatus", states.Status)
+WorkOrderAction = named_choices("WorkOrderAction", states.Action)
+IntakeChannel = named_choices("IntakeChannel", Channel)
+CommunicationKind = named_choices("CommunicationKind", Communication.Kind)
+CommunicationDirection = named_choices("CommunicationDirection", Communication.Direction)
 LONG_TEXT = 4000
 SORTS = Literal[
     "received_at",
@@ -53,7 +61,9 @@ class WorkOrderIn(Schema):
     contact_id: Id | None = None
     product_model_id: Id | None = Field(None, description="When no installed product is known.")
     fault_category_id: Id | None = None
-    channel: Channel | None = Field(None, description=f"Intake channel (R-2.1); required for staff. {SET_BY_SYSTEM}")
+    channel: IntakeChannel | None = Field(
+        None, description=f"Intake channel (R-2.1); required for staff. {SET_BY_SYSTEM}"
+    )
     received_at: Moment | None = Field(None, description=f"With its time zone; now when omitted. {SET_BY_SYSTEM}")
     occurred_at: Moment | None = None
     symptom: Text(LONG_TEXT)
@@ -73,7 +83,7 @@ class WorkOrderIn(Schema):
 
 
 class WorkOrderFilter(Schema):
-    status: list[Status] = Field(default_factory=list, description="Repeat for several statuses.")
+    status: list[WorkOrderStatus] = Field(default_factory=list, description="Repeat for several statuses.")
     priority: list[Priority] = Field(default_factory=list)
     service_type: list[ServiceType] = Field(default_factory=list)
     colour: list[Colour] = Field(default_factory=list)
@@ -119,11 +129,11 @@ class ShownToCaller(Schema):
 class WorkOrderListItem(ShownToCaller):
     id: int
     number: str
-    status: Status
+    status: WorkOrderStatus
     service_type: ServiceType
     priority: Priority
     colour: Colour | None = Field(description=HIDDEN)
-    channel: Channel
+    channel: IntakeChannel
     received_at: dt.datetime
     updated_at: dt.datetime
     symptom: str
@@ -170,11 +180,11 @@ class CustomerCard(Schema):
 class WorkOrderOut(ShownToCaller):
     id: int
     number: str
-    status: Status
+    status: WorkOrderStatus
     service_type: ServiceType
     priority: Priority
     colour: Colour | None = Field(description=HIDDEN)
-    channel: Channel
+    channel: IntakeChannel
     handling_mode: HandlingMode | Literal[""]
     received_at: dt.datetime
     occurred_at: dt.datetime | None
@@ -199,7 +209,7 @@ class WorkOrderOut(ShownToCaller):
     archived_at: dt.datetime | None
     created_at: dt.datetime
     updated_at: dt.datetime
-    allowed_actions: list[Action] = Field(description="Lifecycle actions the caller may take now.")
+    allowed_actions: list[WorkOrderAction] = Field(description="Lifecycle actions the caller may take now.")
 
     @staticmethod
     def resolve_allowed_actions(obj: Any, context: Any) -> list[str]:
@@ -223,7 +233,7 @@ class StartIn(Schema):
 
 
 class WaitIn(Schema):
-    on: Literal["customer", "parts"]
+    on: Literal[tuple(WAIT_ON)]
     reason: Text(LONG_TEXT)
 
 
@@ -276,8 +286,8 @@ class TimelineEventOut(Schema):
 
 
 class CommunicationIn(Schema):
-    kind: Communication.Kind
-    direction: Communication.Direction
+    kind: CommunicationKind
+    direction: CommunicationDirection
     summary: Text(LONG_TEXT)
     at: Moment | None = Field(None, description="Now when omitted.")
     counterpart: Text(128) = ""
@@ -293,8 +303,8 @@ class CommunicationOut(Schema):
     id: int
     customer_id: int
     work_order_id: int | None
-    kind: Communication.Kind
-    direction: Communication.Direction
+    kind: CommunicationKind
+    direction: CommunicationDirection
     at: dt.datetime
     counterpart: str
     reference: str
