@@ -9,7 +9,7 @@ import factory
 from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 
-from aftersales.accounts.models import User
+from aftersales.accounts.models import Team, User
 from aftersales.catalog.models import FaultCategory, ProductLine, ProductModel
 from aftersales.core.models import Region
 from aftersales.customers.models import Contact, Customer, CustomerCategory, InstalledProduct
@@ -25,6 +25,14 @@ class RegionFactory(DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"r{n}")
     name = factory.Sequence(lambda n: f"华东{n}区")
+
+
+class TeamFactory(DjangoModelFactory):
+    class Meta:
+        model = Team
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"服务{n}组")
 
 
 class UserFactory(DjangoModelFactory):

@@ -8,10 +8,15 @@ from django.conf import settings
 from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
 
-from aftersales.accounts.models import ApiToken, User
+from aftersales.accounts.models import ApiToken, Team, User
 from aftersales.core.errors import PermissionDenied
 
 LOCKOUT_ROWS = 200  # per list; more than that at once is an attack, and the newest matter
+
+
+def team_list() -> QuerySet[Team]:
+    """Every team, by name: staff master data, not confidential (the work-order list's filter)."""
+    return Team.objects.order_by("name")
 
 
 def api_token_list(*, actor: User) -> QuerySet[ApiToken]:

@@ -344,10 +344,19 @@ COMPLIANCE_DIMENSIONS = {
     "assignee": ("work_order__assignee_id", "work_order__assignee__display_name"),
     "kind": ("kind", None),
 }
+# How a work order's targets due in a month ended (the compliance figures, the list's filter).
+OUTCOME_MET, OUTCOME_BREACHED = "met", "breached"
+OUTCOMES = frozenset({OUTCOME_MET, OUTCOME_BREACHED})
 
 
 @dataclass(frozen=True, slots=True)
 class ComplianceRow:
+    """One month and one value of ``by``, counted in work orders: those with targets due that
+    month (of that kind, for ``by="kind"``) that were decided, ``met`` when every one was met in
+    time, ``breached`` when at least one was missed (met late or not at all). A work order counts
+    once per row, so each figure is the number of work orders its list shows
+    (``compliance_work_orders``, the work-order list's SLA filters)."""
+
     month: dt.date
     key: str
     label: str
@@ -356,15 +365,57 @@ class ComplianceRow:
 
     @property
     def met_rate(self) -> float | None:
-        """Share of the decided targets that were met in time, 0-100; None when none was decided."""
+        """Share of the decided work orders whose targets were all met in time, 0-100; None when
+        none was decided."""
         total = self.met + self.breached
         return round(100 * self.met / total, 1) if total else None
 
 
+def month_span(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """From the start of month ``first`` to the start of the month after ``last``, in the
+    display time zone (a target belongs to the month of its due time there)."""
+    tz = timezone.get_default_timezone()
+    end_month = dt.date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    return (
+        dt.datetime.combine(first.replace(day=1), dt.time(), tzinfo=tz),
+        dt.datetime.combine(end_month, dt.time(), tzinfo=tz),
+    )
+
+
+def _decided() -> Q:
+    """Targets that count: met, or breached (an open target not yet due is not decided)."""
+    return Q(met_at__isnull=False) | Q(breached=True)
+
+
+def compliance_work_orders(*, kind: str = "", outcome: str = "", month: dt.date | None = None) -> QuerySet[Any]:
+    """The work orders behind a compliance figure, as a subquery of their ids (``work_order_id``):
+    those with a decided target (of ``kind``, due in ``month``), all met in time for
+    ``outcome="met"``, at least one breached for ``"breached"``, either for ``""``. The
+    work-order list filters its own scope with it, so no one sees more than they may."""
+    from aftersales.core.errors import ValidationFailed
+
+    if kind and kind not in TargetKind.values:
+        raise ValidationFailed({"target_kind": _("Choose one of the SLA targets.")})
+    if outcome and outcome not in OUTCOMES:
+        raise ValidationFailed({"target_outcome": _("Choose met or breached.")})
+    targets = WorkOrderTarget.objects.filter(_decided())
+    if kind:
+        targets = targets.filter(kind=kind)
+    if month is not None:
+        start, end = month_span(month, month)
+        targets = targets.filter(due_at__gte=start, due_at__lt=end)
+    if outcome == OUTCOME_BREACHED:
+        targets = targets.filter(breached=True)
+    elif outcome == OUTCOME_MET:
+        targets = targets.exclude(work_order_id__in=targets.filter(breached=True).values("work_order_id"))
+    return targets.values("work_order_id")
+
+
 def sla_compliance(*, actor: Any, month_from: dt.date, month_to: dt.date, by: str = "priority") -> list[ComplianceRow]:
-    """Targets met in time and breached per month (of the due time, Asia/Shanghai) and ``by``
-    (priority, team, assignee or target kind), counted by the database. Open targets that are
-    not yet due are not counted; team and assignee are the work order's current ones."""
+    """Work orders whose targets were met in time or breached, per month (of the due time,
+    Asia/Shanghai) and ``by`` (priority, team, assignee or target kind), counted by the database
+    (``ComplianceRow``). Open targets that are not yet due are not counted; team and assignee are
+    the work order's current ones."""
     from aftersales.core.errors import PermissionDenied, ValidationFailed
 
     if not actor.has_perm(COMPLIANCE_PERMISSION):
@@ -379,20 +430,17 @@ def sla_compliance(*, actor: Any, month_from: dt.date, month_to: dt.date, by: st
         raise ValidationFailed({"month_to": _("The last month cannot be before the first.")})
     if (last.year - first.year) * 12 + last.month - first.month >= 36:
         raise ValidationFailed({"month_to": _("At most 36 months at a time.")})
-    tz = timezone.get_default_timezone()
-    start = dt.datetime.combine(first, dt.time(), tzinfo=tz)
-    end_month = dt.date(last.year + last.month // 12, last.month % 12 + 1, 1)
-    end = dt.datetime.combine(end_month, dt.time(), tzinfo=tz)
+    start, end = month_span(first, last)
     key_field, label_field = COMPLIANCE_DIMENSIONS[by]
     fields = [key_field] + ([label_field] if label_field else [])
     rows = (
         WorkOrderTarget.objects.filter(due_at__gte=start, due_at__lt=end)
-        .filter(Q(met_at__isnull=False) | Q(breached=True))
-        .annotate(month=TruncMonth("due_at", tzinfo=tz))
+        .filter(_decided())
+        .annotate(month=TruncMonth("due_at", tzinfo=timezone.get_default_timezone()))
         .values("month", *fields)
         .annotate(
-            met=Count("id", filter=Q(met_at__isnull=False, breached=False)),
-            missed=Count("id", filter=Q(breached=True)),
+            decided=Count("work_order_id", distinct=True),
+            missed=Count("work_order_id", distinct=True, filter=Q(breached=True)),
         )
         .order_by("month", key_field)
     )
@@ -409,7 +457,7 @@ def sla_compliance(*, actor: Any, month_from: dt.date, month_to: dt.date, by: st
                 month=month,
                 key="" if key is None else str(key),
                 label=str(label) if label not in (None, "") else _("(none)"),
-                met=row["met"],
+                met=row["decided"] - row["missed"],
                 breached=row["missed"],
             )
         )

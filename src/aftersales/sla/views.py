@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -23,15 +24,21 @@ from aftersales.sla.forms import CalendarFilterForm, ComplianceForm, ExceptionFo
 from aftersales.sla.models import Calendar
 from aftersales.sla.official import known_years
 from aftersales.sla.timeline import MAX_YEAR, MIN_YEAR
+from aftersales.workorders.forms import NOBODY
 
 PERMISSION = services.CALENDAR_PERMISSION
 _guard = permission_required(PERMISSION, raise_exception=True)
+# Each table of the compliance page: what it is counted by, its title and its column's header
+# (the header names the column, it does not repeat the title).
 COMPLIANCE_TABLES = [
-    ("priority", gettext_lazy("By priority")),
-    ("team", gettext_lazy("By team")),
-    ("assignee", gettext_lazy("By assignee")),
-    ("kind", gettext_lazy("By target")),
+    ("priority", gettext_lazy("By priority"), gettext_lazy("Priority")),
+    ("team", gettext_lazy("By team"), gettext_lazy("Team")),
+    ("assignee", gettext_lazy("By assignee"), gettext_lazy("Assignee")),
+    ("kind", gettext_lazy("By target"), gettext_lazy("Target kind")),
 ]
+# The work-order list's filter for each table's rows (workorders.forms.ListFilterForm); a row
+# without a team or assignee ("(none)") is the list's NOBODY.
+COMPLIANCE_LIST_FILTERS = {"priority": "priority", "team": "team", "assignee": "assignee", "kind": "target_kind"}
 
 
 def _int(value: str | None, default: int) -> int:
@@ -180,6 +187,18 @@ def preview_sentence(request: HttpRequest) -> HttpResponse:
     return render(request, "sla/_preview_sentence.html", context)
 
 
+def _figure_links(by: str, row: selectors.ComplianceRow) -> dict[str, str]:
+    """The work-order list behind each figure of a row: its met, its breached and all its
+    decided work orders (the rate), so each list is as long as the figure says."""
+    base = {COMPLIANCE_LIST_FILTERS[by]: row.key or NOBODY, "target_month": f"{row.month:%Y-%m}"}
+    url = reverse("workorders:list")
+    return {
+        "met": f"{url}?{urlencode({**base, 'target_outcome': selectors.OUTCOME_MET})}",
+        "breached": f"{url}?{urlencode({**base, 'target_outcome': selectors.OUTCOME_BREACHED})}",
+        "all": f"{url}?{urlencode(base)}",
+    }
+
+
 @require_GET
 @login_required
 @permission_required(selectors.COMPLIANCE_PERMISSION, raise_exception=True)
@@ -191,9 +210,10 @@ def compliance_page(request: HttpRequest) -> HttpResponse:
     form = ComplianceForm(request.GET or defaults, initial=defaults)
     context: dict[str, Any] = {"form": form, "tables": []}
     try:
-        for by, title in COMPLIANCE_TABLES:
+        for by, title, header in COMPLIANCE_TABLES:
             rows = selectors.sla_compliance(actor=request.user, by=by, **form.values())
-            context["tables"].append({"by": by, "title": title, "rows": rows})
+            figures = [(row, _figure_links(by, row)) for row in rows]
+            context["tables"].append({"by": by, "title": title, "header": header, "rows": figures})
     except DomainError as exc:
         for field, message in exc.fields.items():
             form.add_error(field if field in form.fields else None, str(message))

@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.catalog.models import Colour, Priority, ServiceType
 from aftersales.core.limits import MAX_ID
 from aftersales.customers.models import Customer
-from aftersales.sla.models import SlaExtension
+from aftersales.sla.models import SlaExtension, TargetKind
+from aftersales.sla.selectors import OUTCOME_BREACHED, OUTCOME_MET
 from aftersales.sla.templatetags.sla import sla_moment
 from aftersales.web.forms import FastSelect, FilterForm, service_required
 from aftersales.workorders.models import Channel, Communication
@@ -40,6 +41,14 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 def _blank(choices: Iterable[tuple[str, Any]], label: Any) -> list[tuple[str, Any]]:
     return [("", label), *choices]
+
+
+# The list's filter value for "no assignee" / "no team" (the compliance page's "(none)" rows).
+NOBODY = "none"
+
+
+def _id_or_nobody(value: str) -> int | str:
+    return value if value == NOBODY else int(value)
 
 
 class IntakeForm(forms.Form):
@@ -129,7 +138,8 @@ class ListFilterForm(FilterForm):
     )
     colour = forms.ChoiceField(label=_("Colour"), required=False, choices=_blank(Colour.choices, _("All")))
     owner = forms.TypedChoiceField(label=_("First-contact owner"), required=False, coerce=int, empty_value=None)
-    assignee = forms.TypedChoiceField(label=_("Assignee"), required=False, coerce=int, empty_value=None)
+    assignee = forms.TypedChoiceField(label=_("Assignee"), required=False, coerce=_id_or_nobody, empty_value=None)
+    team = forms.TypedChoiceField(label=_("Team"), required=False, coerce=_id_or_nobody, empty_value=None)
     customer = forms.IntegerField(
         label=_("Customer"), required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
     )
@@ -143,14 +153,39 @@ class ListFilterForm(FilterForm):
     due_before = forms.DateTimeField(
         label=_("Next due before"), required=False, widget=DateTimeLocalInput(), help_text=_("Open SLA targets only.")
     )
+    # SLA compliance: a figure of the compliance page links to these.
+    target_kind = forms.ChoiceField(label=_("SLA target"), required=False, choices=_blank(TargetKind.choices, _("All")))
+    target_outcome = forms.ChoiceField(
+        label=_("SLA result"),
+        required=False,
+        choices=_blank([(OUTCOME_MET, _("All met in time")), (OUTCOME_BREACHED, _("Breached"))], _("All")),
+        help_text=_("Work orders with targets that are met or breached; open targets not yet due do not count."),
+    )
+    target_month = forms.DateField(
+        label=_("Target due in"),
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORTS)
 
-    def __init__(self, *args: Any, users: Iterable[Any] = (), product_lines: Iterable[Any] = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        users: Iterable[Any] = (),
+        product_lines: Iterable[Any] = (),
+        teams: Iterable[Any] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         people = [(u.pk, str(u)) for u in users]
-        for name in ("owner", "assignee"):
-            field = cast(forms.ChoiceField, self.fields[name])
-            field.choices = [("", _("All")), *people]
+        cast(forms.ChoiceField, self.fields["owner"]).choices = [("", _("All")), *people]
+        cast(forms.ChoiceField, self.fields["assignee"]).choices = [("", _("All")), (NOBODY, _("Unassigned")), *people]
+        cast(forms.ChoiceField, self.fields["team"]).choices = [
+            ("", _("All")),
+            (NOBODY, _("No team")),
+            *((t.pk, str(t)) for t in teams),
+        ]
         lines = cast(forms.ChoiceField, self.fields["product_line"])
         lines.choices = [("", _("All")), *((pl.pk, str(pl)) for pl in product_lines)]
         for each in self.fields.values():

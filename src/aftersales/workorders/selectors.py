@@ -22,6 +22,7 @@ from django.db.models.expressions import RawSQL
 
 from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.core.pagination import Page, keyset_page
+from aftersales.sla.selectors import compliance_work_orders
 from aftersales.workorders import search
 from aftersales.workorders.models import Communication, WorkOrder, WorkOrderEvent
 from aftersales.workorders.states import Action
@@ -88,11 +89,20 @@ class WorkOrderFilters:
     colour: list[str] = field(default_factory=list)
     owner_id: int | None = None
     assignee_id: int | None = None
+    unassigned: bool = False
+    team_id: int | None = None  # the assignee's team
+    no_team: bool = False  # no assignee, or one without a team
     customer_id: int | None = None
     product_line_id: int | None = None
     received_from: dt.datetime | None = None
     received_to: dt.datetime | None = None
     due_before: dt.datetime | None = None  # SLA: an open, running target due before this time
+    # SLA compliance: the work orders behind a figure of the compliance page, with a
+    # decided target of this kind, due in this month, all met in time or some breached (any of
+    # the three narrows; see sla.selectors.compliance_work_orders).
+    target_kind: str = ""
+    target_outcome: str = ""
+    target_month: dt.date | None = None
     q: str = ""
 
 
@@ -109,6 +119,12 @@ def _apply_filters(qs: QuerySet[WorkOrder], f: WorkOrderFilters) -> QuerySet[Wor
         qs = qs.filter(owner_id=f.owner_id)
     if f.assignee_id is not None:
         qs = qs.filter(assignee_id=f.assignee_id)
+    if f.unassigned:
+        qs = qs.filter(assignee__isnull=True)
+    if f.team_id is not None:
+        qs = qs.filter(assignee__team_id=f.team_id)
+    if f.no_team:
+        qs = qs.filter(assignee__team__isnull=True)
     if f.customer_id is not None:
         qs = qs.filter(customer_id=f.customer_id)
     if f.product_line_id is not None:
@@ -119,6 +135,9 @@ def _apply_filters(qs: QuerySet[WorkOrder], f: WorkOrderFilters) -> QuerySet[Wor
         qs = qs.filter(received_at__lt=f.received_to)
     if f.due_before is not None:
         qs = qs.filter(next_due_at__lt=f.due_before)
+    if f.target_kind or f.target_outcome or f.target_month is not None:
+        ids = compliance_work_orders(kind=f.target_kind, outcome=f.target_outcome, month=f.target_month)
+        qs = qs.filter(id__in=ids)
     q = f.q.strip()
     if NUMBER_RE.match(q):
         # A whole work-order number: the unique index answers, no substring scan over all rows.

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, retarget
 from django_htmx.middleware import HtmxDetails
 
+from aftersales.accounts import selectors as account_selectors
 from aftersales.audit.services import record, record_views
 from aftersales.catalog import selectors as catalog_selectors
 from aftersales.catalog.models import FaultCategory
@@ -36,6 +37,7 @@ from aftersales.web.access import client_ip, staff_page
 from aftersales.web.forms import show_domain_error
 from aftersales.workorders import selectors, services
 from aftersales.workorders.forms import (
+    NOBODY,
     AssignForm,
     CloseForm,
     CommunicationForm,
@@ -95,7 +97,10 @@ def _int(value: str | None) -> int | None:
 def work_order_list(request: HtmxHttpRequest) -> HttpResponse:
     user = _user(request)
     form = ListFilterForm(
-        request.GET, users=selectors.assignable_users(actor=user), product_lines=catalog_selectors.product_line_list()
+        request.GET,
+        users=selectors.assignable_users(actor=user),
+        product_lines=catalog_selectors.product_line_list(),
+        teams=account_selectors.team_list(),
     )
     v = form.values()
     filters = selectors.WorkOrderFilters(
@@ -104,12 +109,18 @@ def work_order_list(request: HtmxHttpRequest) -> HttpResponse:
         service_type=[v["service_type"]] if v["service_type"] else [],
         colour=[v["colour"]] if v["colour"] else [],
         owner_id=v["owner"],
-        assignee_id=v["assignee"],
+        assignee_id=None if v["assignee"] == NOBODY else v["assignee"],
+        unassigned=v["assignee"] == NOBODY,
+        team_id=None if v["team"] == NOBODY else v["team"],
+        no_team=v["team"] == NOBODY,
         customer_id=v["customer"],
         product_line_id=v["product_line"],
         received_from=form.day_start(v["received_from"]),
         received_to=form.day_start(v["received_to"] and v["received_to"] + _ONE_DAY),
         due_before=v["due_before"],
+        target_kind=v["target_kind"] or "",
+        target_outcome=v["target_outcome"] or "",
+        target_month=v["target_month"],
         q=v["q"] or "",
     )
     sort = v["sort"] or "-received_at"
