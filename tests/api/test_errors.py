@@ -12,6 +12,7 @@ import pytest
 from django.db import connection, connections
 from django.urls import reverse
 
+from aftersales.customers.forms import CustomerCreateForm
 from aftersales.customers.models import Customer
 from tests.api.conftest import ApiClient
 from tests.factories import InstalledProductFactory, UserFactory
@@ -165,9 +166,21 @@ def test_a_locked_database_answers_503_database_busy_with_retry_after():
 @pytest.mark.django_db(transaction=True)
 def test_a_locked_database_on_a_page_answers_503_in_chinese(client):
     client.force_login(UserFactory(role="agent"))
+    blank = CustomerCreateForm()
+    data = {**{name: blank[name].value() or "" for name in blank.fields}, "name": "张三"}  # a valid form
     with _WriteLock():
-        response = client.post(reverse("customers:create"), {"name": "张三", "kind": "person"})
+        response = client.post(reverse("customers:create"), data)
     assert response.status_code == 503
     assert int(response["Retry-After"]) > 0
     assert "请" in response.content.decode()
     assert not Customer.objects.exists()
+
+
+def test_postgresql_gives_up_on_a_lock_like_sqlite():
+    """Without a lock_timeout PostgreSQL waits for a lock for ever; it waits as long as SQLite's
+    busy timeout, and the request is then answered 503 as above."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has its busy timeout (settings: timeout)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW lock_timeout")
+        assert cursor.fetchone()[0] == "30s"
