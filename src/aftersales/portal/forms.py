@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from aftersales.catalog.models import ServiceType
 from aftersales.customers.models import InstalledProduct
+from aftersales.workorders.services import DEMAND_MAX_LENGTH, MAX_TEXT, SYMPTOM_MAX_LENGTH
 
 # What a customer may ask for themselves, with the names a customer understands.
 PORTAL_SERVICE_TYPES = [
@@ -47,7 +48,7 @@ class RequestForm(forms.Form):
     )
     symptom = forms.CharField(
         label=_("What is the problem?"),
-        max_length=4000,
+        max_length=SYMPTOM_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
             "For example: no cooling after start-up, a noise from the outdoor unit, an error code on the display."
@@ -56,7 +57,7 @@ class RequestForm(forms.Form):
     occurred_at = forms.DateTimeField(label=_("When did it start?"), required=False, widget=DateTimeInput())
     demand = forms.CharField(
         label=_("What would you like us to do?"),
-        max_length=4000,
+        max_length=DEMAND_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -86,6 +87,6 @@ class RequestForm(forms.Form):
 class ReopenForm(forms.Form):
     reason = forms.CharField(
         label=_("What is still not working?"),
-        max_length=4000,
+        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -23,6 +23,12 @@ from aftersales.sla.selectors import OUTCOME_BREACHED, OUTCOME_MET
 from aftersales.sla.templatetags.sla import sla_moment
 from aftersales.web.forms import FastSelect, FilterForm, service_required
 from aftersales.workorders.models import Channel, Communication
+from aftersales.workorders.services import (
+    DEMAND_MAX_LENGTH,
+    RESOLUTION_MAX_LENGTH,
+    SUMMARY_MAX_LENGTH,
+    SYMPTOM_MAX_LENGTH,
+)
 from aftersales.workorders.states import HandlingMode, Status
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -65,9 +71,19 @@ class IntakeForm(forms.Form):
     )
     occurred_at = forms.DateTimeField(label=_("Time of occurrence"), required=False, widget=DateTimeLocalInput())
     symptom = service_required(
-        forms.CharField(label=_("Symptom"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+        forms.CharField(
+            label=_("Symptom"),
+            required=False,
+            max_length=SYMPTOM_MAX_LENGTH,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
     )
-    demand = forms.CharField(label=_("Customer's demand"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    demand = forms.CharField(
+        label=_("Customer's demand"),
+        required=False,
+        max_length=DEMAND_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     service_type = service_required(
         forms.ChoiceField(label=_("Service type"), choices=_blank(ServiceType.choices, "—"), required=False)
     )
@@ -79,7 +95,12 @@ class IntakeForm(forms.Form):
         label=_("Colour"), required=False, choices=_blank(Colour.choices, _("Proposed by the system"))
     )
     answered_on_spot = forms.BooleanField(label=_("Answered on the spot"), required=False)
-    resolution = forms.CharField(label=_("Answer given"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    resolution = forms.CharField(
+        label=_("Answer given"),
+        required=False,
+        max_length=RESOLUTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args: Any, fault_categories: Iterable[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -271,7 +292,9 @@ class CommunicationForm(forms.Form):
     at = forms.DateTimeField(label=_("Time"), required=False, widget=DateTimeLocalInput())
     counterpart = forms.CharField(label=_("Other party"), required=False, max_length=200)
     reference = forms.CharField(label=_("Reference / tracking number"), required=False, max_length=100)
-    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    summary = forms.CharField(
+        label=_("Summary"), required=False, max_length=SUMMARY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class PriorityForm(forms.Form):

@@ -12,7 +12,14 @@ from aftersales.customers.schemas import ContactOut, InstalledProductOut, Produc
 from aftersales.workorders import states
 from aftersales.workorders.models import Channel, Communication
 from aftersales.workorders.selectors import MAX_PAGE_SIZE, work_order_shown
-from aftersales.workorders.services import WAIT_ON
+from aftersales.workorders.services import (
+    DEMAND_MAX_LENGTH,
+    MAX_TEXT,
+    RESOLUTION_MAX_LENGTH,
+    SUMMARY_MAX_LENGTH,
+    SYMPTOM_MAX_LENGTH,
+    WAIT_ON,
+)
 from aftersales.workorders.states import HandlingMode
 
 # The document's names for the enums of work orders (api.schemas.named_choices).
@@ -21,7 +28,6 @@ WorkOrderAction = named_choices("WorkOrderAction", states.Action)
 IntakeChannel = named_choices("IntakeChannel", Channel)
 CommunicationKind = named_choices("CommunicationKind", Communication.Kind)
 CommunicationDirection = named_choices("CommunicationDirection", Communication.Direction)
-LONG_TEXT = 4000
 SORTS = Literal[
     "received_at",
     "-received_at",
@@ -66,8 +72,8 @@ class WorkOrderIn(Schema):
     )
     received_at: Moment | None = Field(None, description=f"With its time zone; now when omitted. {SET_BY_SYSTEM}")
     occurred_at: Moment | None = None
-    symptom: Text(LONG_TEXT)
-    demand: Text(LONG_TEXT) = ""
+    symptom: Text(SYMPTOM_MAX_LENGTH)
+    demand: Text(DEMAND_MAX_LENGTH) = ""
     service_type: ServiceType
     priority: Priority | None = Field(
         None, description=f"Proposed from the fault category when omitted (R-3.3). {SET_BY_SYSTEM}"
@@ -79,7 +85,7 @@ class WorkOrderIn(Schema):
     answered_on_spot: bool = Field(
         False, description=f"A consultation answered at once: created resolved and closed (R-2.4). {SET_BY_SYSTEM}"
     )
-    resolution: Text(LONG_TEXT) = Field("", description=f"The answer given on the spot. {SET_BY_SYSTEM}")
+    resolution: Text(RESOLUTION_MAX_LENGTH) = Field("", description=f"The answer given on the spot. {SET_BY_SYSTEM}")
 
 
 class WorkOrderFilter(Schema):
@@ -219,46 +225,46 @@ class WorkOrderOut(ShownToCaller):
 
 
 class NoteIn(Schema):
-    note: Text(LONG_TEXT) = ""
+    note: Text(MAX_TEXT) = ""
 
 
 class AssignIn(Schema):
     assignee_id: Id
-    note: Text(LONG_TEXT) = ""
+    note: Text(MAX_TEXT) = ""
 
 
 class StartIn(Schema):
     mode: HandlingMode = HandlingMode.REMOTE
-    note: Text(LONG_TEXT) = ""
+    note: Text(MAX_TEXT) = ""
 
 
 class WaitIn(Schema):
     on: Literal[tuple(WAIT_ON)]
-    reason: Text(LONG_TEXT)
+    reason: Text(MAX_TEXT)
 
 
 class ResolveIn(Schema):
-    resolution: Text(LONG_TEXT)
-    technical_solution: Text(LONG_TEXT) = ""
+    resolution: Text(MAX_TEXT)
+    technical_solution: Text(MAX_TEXT) = ""
 
 
 class ConfirmIn(Schema):
-    note: Text(LONG_TEXT) = Field("", description="Staff: how the customer confirmed (required).")
+    note: Text(MAX_TEXT) = Field("", description="Staff: how the customer confirmed (required).")
 
 
 class ReasonIn(Schema):
-    reason: Text(LONG_TEXT) = ""
+    reason: Text(MAX_TEXT) = ""
 
 
 class PriorityIn(Schema):
     """R-3.3: the new priority and why; the SLA targets are computed again (R-4.2)."""
 
     priority: Priority
-    reason: Text(LONG_TEXT)
+    reason: Text(MAX_TEXT)
 
 
 class TimelineNoteIn(Schema):
-    text: Text(LONG_TEXT)
+    text: Text(MAX_TEXT)
 
 
 class TimelineEventOut(Schema):
@@ -288,7 +294,7 @@ class TimelineEventOut(Schema):
 class CommunicationIn(Schema):
     kind: CommunicationKind
     direction: CommunicationDirection
-    summary: Text(LONG_TEXT)
+    summary: Text(SUMMARY_MAX_LENGTH)
     at: Moment | None = Field(None, description="Now when omitted.")
     counterpart: Text(128) = ""
     reference: Text(64) = Field("", description="Fax number, tracking number, ...")

@@ -34,7 +34,14 @@ from aftersales.workorders.states import TRANSITIONS, Action, HandlingMode, Stat
 
 M = TypeVar("M", bound=models.Model)
 
-MAX_TEXT = 4000
+# The longest text each field takes. The services check them whoever calls; the staff and portal
+# forms and the API schemas take their max_length from these, so every front door stops at the
+# same length.
+SYMPTOM_MAX_LENGTH = 4000
+DEMAND_MAX_LENGTH = 4000
+RESOLUTION_MAX_LENGTH = 4000  # the answer given on the spot at intake
+SUMMARY_MAX_LENGTH = 4000  # a communication's summary
+MAX_TEXT = 4000  # a note or reason of an action
 # How far back a request may be back-dated (a letter read days later); beyond is a typo.
 MAX_BACKDATE = dt.timedelta(days=366)
 # Work-order actions besides the lifecycle moves; action_refusal decides them the same way.
@@ -77,12 +84,14 @@ def _refuse_set_by_system(sent: dict[str, Any]) -> None:
         )
 
 
-def _validate_text(errors: dict[str, Any], name: str, value: str, *, required: bool, label_missing: Any) -> str:
+def _validate_text(
+    errors: dict[str, Any], name: str, value: str, *, limit: int, required: bool, label_missing: Any
+) -> str:
     value = (value or "").strip()
     if required and not value:
         errors[name] = label_missing
-    elif len(value) > MAX_TEXT:
-        errors[name] = _("The text is longer than %(max)d characters.") % {"max": MAX_TEXT}
+    elif len(value) > limit:
+        errors[name] = _("The text is longer than %(max)d characters.") % {"max": limit}
     return value
 
 
@@ -179,10 +188,17 @@ def work_order_create(
             errors["occurred_at"] = _("The problem cannot occur after the request was received.")
     if purchase_date is not None and purchase_date > timezone.localdate():
         errors["purchase_date"] = _("The purchase date cannot be in the future.")
-    symptom = _validate_text(errors, "symptom", symptom, required=True, label_missing=_("Describe the symptom."))
-    demand = _validate_text(errors, "demand", demand, required=False, label_missing="")
+    symptom = _validate_text(
+        errors, "symptom", symptom, limit=SYMPTOM_MAX_LENGTH, required=True, label_missing=_("Describe the symptom.")
+    )
+    demand = _validate_text(errors, "demand", demand, limit=DEMAND_MAX_LENGTH, required=False, label_missing="")
     resolution = _validate_text(
-        errors, "resolution", resolution, required=answered_on_spot, label_missing=_("Record the answer given.")
+        errors,
+        "resolution",
+        resolution,
+        limit=RESOLUTION_MAX_LENGTH,
+        required=answered_on_spot,
+        label_missing=_("Record the answer given."),
     )
     if answered_on_spot and service_type != ServiceType.CONSULTATION:
         errors["service_type"] = _("Only a consultation can be answered on the spot.")
@@ -666,7 +682,14 @@ def communication_record(
         errors["kind"] = _("Choose the kind of communication.")
     if direction not in Communication.Direction.values:
         errors["direction"] = _("Choose incoming or outgoing.")
-    summary = _validate_text(errors, "summary", summary, required=True, label_missing=_("Summarise the communication."))
+    summary = _validate_text(
+        errors,
+        "summary",
+        summary,
+        limit=SUMMARY_MAX_LENGTH,
+        required=True,
+        label_missing=_("Summarise the communication."),
+    )
     if at is None:
         at = now
     elif timezone.is_naive(at):
