@@ -106,3 +106,35 @@ def test_portal_shell_shows_the_customer_links(client, customer_user):
     assert reverse("workorders:list") not in html
     assert "我的服务请求" in html
     assert "退出登录" in html
+
+
+def _menu(user) -> list:
+    request = RequestFactory().get("/")
+    request.user = user
+    return navigation(request)["nav_menu"]
+
+
+def test_rarely_used_pages_are_one_dropdown_so_the_menu_fits_one_row(admin_user, make_user):
+    """The administrator's administration pages are grouped under 管理 (one entry of the top row);
+    a role with only one of them (the executive's audit log) gets it as a plain link."""
+    from aftersales.web.context_processors import NavGroup
+
+    menu = _menu(admin_user)
+    groups = [entry for entry in menu if isinstance(entry, NavGroup)]
+    assert len(groups) == 1
+    assert str(groups[0].label) == "管理"
+    assert {"sla:calendar", "audit:log", "core:outbox", "accounts:lockouts", "admin:index"} <= {
+        link.url_name for link in groups[0].links
+    }
+    top = [entry.url_name for entry in menu if not isinstance(entry, NavGroup)]
+    assert top == ["workorders:list", "workorders:intake", "customers:list", "sla:compliance"]
+    executive = _menu(make_user("exec2", "executive"))
+    assert not any(isinstance(entry, NavGroup) for entry in executive)
+    assert "audit:log" in [entry.url_name for entry in executive]
+
+
+def test_the_dropdown_shows_which_of_its_pages_is_open(client, admin_user):
+    client.force_login(admin_user)
+    html = client.get(reverse("audit:log")).content.decode()
+    assert 'class="nav-link dropdown-toggle active"' in html
+    assert f'class="dropdown-item active" href="{reverse("audit:log")}" aria-current="page"' in html

@@ -3,6 +3,9 @@
 Contract (templates rely on it):
 - ``nav_links``: list of ``NavLink(label, url_name, icon, url, active)`` for the staff navbar.
   ``NavLink`` is a tuple, so ``for label, url_name, icon, url, active in nav_links`` works.
+- ``nav_menu``: the staff navbar's entries in order: each a ``NavLink``, or a ``NavGroup(label,
+  icon, links, active)`` shown as a dropdown (the rarely used administration pages, so the menu
+  fits on one row at 1280 px; a group of one is shown as its link).
 - ``portal_links``: the same for the customer portal navbar.
 - ``navigation``: alias of the list that fits the user (portal links for a customer user).
 - ``product_name``: the translated product name.
@@ -46,12 +49,24 @@ def _has_role(user: Any, *roles: str) -> bool:
     return bool(has_role and has_role(*roles))
 
 
+class NavGroup(NamedTuple):
+    label: str | Promise
+    icon: str
+    links: list[NavLink]
+    active: bool
+
+
+ADMIN_GROUP = "admin"
+GROUPS = {ADMIN_GROUP: (pgettext_lazy("navigation", "Manage"), "grid")}
+
+
 @dataclass(frozen=True)
 class _Item:
     label: str | Promise
     url_name: str
     icon: str  # a Bootstrap Icons name without the "bi-" prefix
     visible: Callable[[Any], bool]
+    group: str = ""  # a key of GROUPS: shown in that dropdown
 
 
 def _perm(name: str) -> Callable[[Any], bool]:
@@ -66,16 +81,17 @@ STAFF_ITEMS: list[_Item] = [
     _Item(
         pgettext_lazy("navigation", "SLA compliance"), "sla:compliance", "speedometer2", _perm("sla.view_compliance")
     ),
-    _Item(_("Work calendar"), "sla:calendar", "calendar3", _perm("sla.change_calendarday")),
-    _Item(_("Audit log"), "audit:log", "shield-check", _perm("audit.view_accesslog")),
-    _Item(_("Outbox"), "core:outbox", "send", _perm("core.view_outbox")),
-    _Item(_("Log-in lock-outs"), "accounts:lockouts", "shield-lock", _perm("axes.view_accessattempt")),
+    _Item(_("Work calendar"), "sla:calendar", "calendar3", _perm("sla.change_calendarday"), ADMIN_GROUP),
+    _Item(_("Audit log"), "audit:log", "shield-check", _perm("audit.view_accesslog"), ADMIN_GROUP),
+    _Item(_("Outbox"), "core:outbox", "send", _perm("core.view_outbox"), ADMIN_GROUP),
+    _Item(_("Log-in lock-outs"), "accounts:lockouts", "shield-lock", _perm("axes.view_accessattempt"), ADMIN_GROUP),
     _Item(_("Notifications"), "core:inbox", "bell", _is_staff_user),
     _Item(
         pgettext_lazy("navigation", "Administration"),
         "admin:index",
         "gear",
         lambda user: user.is_staff and (user.is_superuser or _has_role(user, "admin")),
+        ADMIN_GROUP,
     ),
 ]
 
@@ -110,16 +126,37 @@ def _links(request: HttpRequest, items: list[_Item]) -> list[NavLink]:
     return links
 
 
+def _menu(links: list[NavLink]) -> list[NavLink | NavGroup]:
+    """The navbar's entries: the ungrouped links, and each group as one dropdown where its first
+    link would be."""
+    group_of = {item.url_name: item.group for item in STAFF_ITEMS}
+    grouped: dict[str, list[NavLink]] = {}
+    for link in links:
+        if group_of.get(link.url_name):
+            grouped.setdefault(group_of[link.url_name], []).append(link)
+    menu: list[NavLink | NavGroup] = []
+    for link in links:
+        group = group_of.get(link.url_name, "")
+        members = grouped.get(group, [])
+        if not group or len(members) == 1:
+            menu.append(link)
+        elif link is members[0]:
+            label, icon = GROUPS[group]
+            menu.append(NavGroup(label, icon, members, any(member.active for member in members)))
+    return menu
+
+
 def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     context: dict[str, object] = {"product_name": _("After-sales service")}
     if user is None or not user.is_authenticated:
-        context.update(nav_links=[], portal_links=[], navigation=[])
+        context.update(nav_links=[], nav_menu=[], portal_links=[], navigation=[])
         return context
     nav_links = _links(request, STAFF_ITEMS)
     portal_links = _links(request, PORTAL_ITEMS)
     context.update(
         nav_links=nav_links,
+        nav_menu=_menu(nav_links),
         portal_links=portal_links,
         navigation=portal_links if _is_customer_user(user) else nav_links,
     )
