@@ -184,3 +184,18 @@ def test_postgresql_gives_up_on_a_lock_like_sqlite():
     with connection.cursor() as cursor:
         cursor.execute("SHOW lock_timeout")
         assert cursor.fetchone()[0] == "30s"
+
+
+def test_a_crash_is_a_json_500_and_is_logged(agent, monkeypatch, caplog):
+    from django.test import Client
+
+    from aftersales.customers import selectors
+
+    def broken(**kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(selectors, "customer_list", broken)
+    api = ApiClient(agent)
+    api.client = Client(raise_request_exception=False)
+    _error(api.get("/customers"), 500, "server_error")
+    assert any(record.levelname == "ERROR" for record in caplog.records)
