@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "aftersales.web.middleware.ChineseFirstLocaleMiddleware",  # Chinese unless the user picks English
     "aftersales.api.middleware.JsonErrorsMiddleware",  # under /api/, every error is the JSON error body
+    "aftersales.web.middleware.RequestTooLargeMiddleware",  # 413 before an oversized upload is read
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -189,6 +190,15 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Attachments on work orders (photos, documents): at most ATTACHMENT_MAX_MB megabytes each,
+# refused with 413 payload_too_large beyond (workorders/attachments.py), before the body is
+# read when its Content-Length says so. A file's bytes do not count towards
+# DATA_UPLOAD_MAX_MEMORY_SIZE, which bounds the rest of a request (a JSON body, form fields) and
+# is answered with the same 413 (api/main.py); above FILE_UPLOAD_MAX_MEMORY_SIZE an upload is
+# streamed to a temporary file instead of memory.
+ATTACHMENT_MAX_MB = int(os.environ.get("ATTACHMENT_MAX_MB", "10"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB, Django's default, stated: api/main.py refers to it
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # E-mail: files in DATA_DIR/mail for the demo, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

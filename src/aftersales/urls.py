@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
@@ -18,5 +16,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("portal/", include("aftersales.portal.urls")),
     path("", include("aftersales.web.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No /media/ URL, not even with DEBUG: every stored file (attachments, ARCHITECTURE "Files") is
+# served by a view that checks the scope of the record it belongs to.

@@ -51,10 +51,14 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
     fields: dict[str, str] = {}
     for error in exc.errors:
         # ("body", "payload", "symptom") → "symptom"; ("query", "status", 0) → "status";
-        # a header by its name ("Idempotency-Key").
+        # a header by its name ("Idempotency-Key"); a multipart part by its name (("file", "file")
+        # → "file", where the first is where ninja looked).
+        parts = list(error.get("loc", []))
+        if parts[:1] in (["file"], ["form"]):
+            parts = parts[1:]
         loc = [
             str(part)
-            for part in error.get("loc", [])
+            for part in parts
             if part not in _LOC_WRAPPERS and not isinstance(part, int) and not _is_schema_param(part)
         ]
         name = ".".join(loc) or "__all__"

@@ -87,7 +87,13 @@ def new(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/new.html", {"form": form}, status=form_status(form))
 
 
-def _detail(request: HttpRequest, pk: int, reopen_form: ReopenForm | None = None, status: int = 200) -> HttpResponse:
+def _detail(
+    request: HttpRequest,
+    pk: int,
+    reopen_form: ReopenForm | None = None,
+    status: int = 200,
+    attachment_form: Any = None,  # an upload refused (portal/attachment_views.py)
+) -> HttpResponse:
     user = _user(request)
     wo = work_order_get(actor=user, work_order_id=pk)
     record(actor=user, action="view", obj=wo, ip=request.META.get("REMOTE_ADDR"))
@@ -96,6 +102,7 @@ def _detail(request: HttpRequest, pk: int, reopen_form: ReopenForm | None = None
         "timeline": work_order_timeline(actor=user, work_order_id=wo.pk),
         "actions": available_actions(actor=user, wo=wo),
         "reopen_form": reopen_form or ReopenForm(),
+        "attachment_form": attachment_form,
     }
     return render(request, "portal/detail.html", context, status=status)
 

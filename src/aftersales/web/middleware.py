@@ -69,3 +69,27 @@ class DatabaseBusyMiddleware:
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+
+
+class RequestTooLargeMiddleware:
+    """Refuse a request whose body is longer than the largest attachment (``ATTACHMENT_MAX_MB``,
+    workorders/attachments.py) with 413, before anything reads it: the CSRF check would otherwise
+    parse the whole upload first. No other request comes near that size; a JSON body or form
+    over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is refused with the same 413 when it is read. Under
+    /api/ the answer becomes the JSON error body ``payload_too_large`` (JsonErrorsMiddleware);
+    a page gets the standalone error page, which says nothing was saved."""
+
+    ENVELOPE_BYTES = 64 * 1024  # the multipart boundaries and the form's other fields
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads such a body as empty
+        if length > settings.ATTACHMENT_MAX_MB * 1024 * 1024 + self.ENVELOPE_BYTES:
+            context = {"max_mb": settings.ATTACHMENT_MAX_MB}
+            return HttpResponse(render_to_string("413.html", context), status=413)
+        return self.get_response(request)

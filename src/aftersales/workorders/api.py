@@ -8,13 +8,16 @@ the actions the caller's next request would be allowed.
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Header, Query, Router, Status
+from ninja import File, Form, Header, Query, Router, Status
+from ninja.files import UploadedFile
 
 from aftersales.api.schemas import PathId, responses
 from aftersales.audit.services import record, record_views
-from aftersales.workorders import selectors, services
+from aftersales.workorders import attachments, selectors, services
+from aftersales.workorders.attachments import CONTENT_TYPES
 from aftersales.workorders.schemas import (
     AssignIn,
+    AttachmentOut,
     CommunicationIn,
     CommunicationOut,
     ConfirmIn,
@@ -213,3 +216,73 @@ def customer_history(request: HttpRequest, customer_id: PathId) -> Any:
         "work_orders": work_orders.select_related("customer", "owner")[:HISTORY_LIMIT],
         "communications": communications[:HISTORY_LIMIT],
     }
+
+
+# The file itself: a photo, a PDF or an Office file, as stored (not JSON).
+_FILE_ANSWER = {
+    "responses": {
+        200: {
+            "description": "The file, with its name in Content-Disposition (RFC 5987 for non-ASCII names).",
+            "content": {
+                ct: {"schema": {"type": "string", "format": "binary"}} for ct in sorted(set(CONTENT_TYPES.values()))
+            },
+        }
+    }
+}
+
+
+@router.get("/work-orders/{work_order_id}/attachments", response=responses({200: list[AttachmentOut]}))
+def work_order_attachments(request: HttpRequest, work_order_id: PathId) -> Any:
+    """The work order's photos and documents, oldest first. A portal user gets those visible to
+    the customer: their own uploads and what staff chose to show them (R-13.1)."""
+    return selectors.work_order_attachments(actor=request.user, work_order_id=work_order_id)
+
+
+@router.post("/work-orders/{work_order_id}/attachments", response=responses({201: AttachmentOut}))
+def work_order_attach(
+    request: HttpRequest, work_order_id: PathId, file: File[UploadedFile], visible_to_customer: Form[bool] = False
+) -> Any:
+    """Attach a photo (JPEG, PNG, WebP) or a document (PDF, xlsx, docx), `multipart/form-data`.
+    What it is, is read from its bytes, never from its name or content type: anything else is
+    422 `attachment_type_not_allowed`; an empty file 422 `attachment_empty`; a picture that
+    cannot be decoded 422 `attachment_damaged`, one of too many pixels 422 `image_too_large`; a
+    file over `ATTACHMENT_MAX_MB` 413 `payload_too_large`. Photos are stored encoded again,
+    without their metadata (EXIF, location). A portal user's uploads are always visible to the
+    customer; staff's only with `visible_to_customer`. Who may: as for a progress note."""
+    added = attachments.attachment_add(
+        actor=request.user, work_order_id=work_order_id, file=file, visible_to_customer=visible_to_customer
+    )
+    return Status(
+        201, selectors.work_order_attachment(actor=request.user, work_order_id=work_order_id, attachment_id=added.pk)
+    )
+
+
+@router.get(
+    "/work-orders/{work_order_id}/attachments/{attachment_id}",
+    response=responses({}),
+    url_name="work_order_attachment",
+    openapi_extra=_FILE_ANSWER,
+)
+def work_order_attachment(request: HttpRequest, work_order_id: PathId, attachment_id: PathId) -> Any:
+    """Download the file (recorded in the access log, R-13.2); 404 for one the caller may not see."""
+    return attachments.attachment_download(actor=request.user, work_order_id=work_order_id, attachment_id=attachment_id)
+
+
+@router.get(
+    "/work-orders/{work_order_id}/attachments/{attachment_id}/thumbnail",
+    response=responses({}),
+    url_name="work_order_attachment_thumbnail",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "A JPEG of at most 320×320 pixels.",
+                "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def work_order_attachment_thumbnail(request: HttpRequest, work_order_id: PathId, attachment_id: PathId) -> Any:
+    """A photo's thumbnail; 404 for a document or an attachment the caller may not see."""
+    return attachments.attachment_download(
+        actor=request.user, work_order_id=work_order_id, attachment_id=attachment_id, thumbnail=True
+    )

@@ -12,7 +12,9 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.catalog.models import Colour, Priority, ServiceType
@@ -22,6 +24,7 @@ from aftersales.sla.models import SlaExtension, TargetKind
 from aftersales.sla.selectors import OUTCOME_BREACHED, OUTCOME_MET
 from aftersales.sla.templatetags.sla import sla_moment
 from aftersales.web.forms import FastSelect, FilterForm, service_required
+from aftersales.workorders.attachments import ACCEPT
 from aftersales.workorders.models import Channel, Communication
 from aftersales.workorders.services import (
     DEMAND_MAX_LENGTH,
@@ -322,3 +325,26 @@ class ExtendForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast(forms.ChoiceField, self.fields["target_id"])
         field.choices = [(t.target.pk, f"{t.label} · {sla_moment(t.target.due_at)}") for t in targets]
+
+
+class AttachmentForm(forms.Form):
+    """A photo or document for a work order; what it is, is read from its bytes by the service
+    (workorders/attachments.py). A customer's uploads are always visible to them."""
+
+    file = forms.FileField(
+        label=_("Photo or document"),
+        widget=forms.FileInput(attrs={"accept": ACCEPT}),
+    )
+    visible_to_customer = forms.BooleanField(
+        label=_("Show to the customer in the portal"),
+        required=False,
+        help_text=_("Photos and documents of staff are internal unless this is ticked."),
+    )
+
+    def __init__(self, *args: Any, for_customer: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = gettext(
+            "JPEG, PNG or WebP photos, PDF, Excel or Word files, at most %(max)d MB."
+        ) % {"max": settings.ATTACHMENT_MAX_MB}
+        if for_customer:
+            del self.fields["visible_to_customer"]

@@ -185,6 +185,7 @@ class WorkOrderEvent(models.Model):
         NOTE = "note", _("Progress note")
         COMMUNICATION = "communication", _("Communication")
         CHANGE = "change", _("Change")
+        ATTACHMENT = "attachment", _("Attachment")
 
     work_order = models.ForeignKey(  # indexed by the timeline index (work_order, at, id)
         WorkOrder, on_delete=models.CASCADE, related_name="events", db_index=False
@@ -259,3 +260,50 @@ class Communication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Attachment(models.Model):
+    """A photo or document on a work order: the customer's, from the portal, or staff's.
+
+    The file and its thumbnail live in the storage (``DATA_DIR/media``, ARCHITECTURE "Files")
+    under names the server chose; ``name`` is the uploader's file name, for showing and
+    downloading only. What the content is was decided from the bytes (workorders/attachments.py),
+    never from the name or the client's content type.
+    """
+
+    class Kind(models.TextChoices):
+        JPEG = "jpeg", "JPEG"
+        PNG = "png", "PNG"
+        WEBP = "webp", "WebP"
+        PDF = "pdf", "PDF"
+        XLSX = "xlsx", _("Excel workbook")
+        DOCX = "docx", _("Word document")
+
+    work_order = models.ForeignKey(  # indexed by (work_order, created_at, id)
+        WorkOrder, verbose_name=_("work order"), on_delete=models.PROTECT, related_name="attachments", db_index=False
+    )
+    file = models.FileField(_("file"), max_length=255)
+    thumbnail = models.FileField(_("thumbnail"), max_length=255, blank=True)
+    name = models.CharField(_("file name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    # The customer's own uploads always; staff's photos only when they say so (R-13.1).
+    visible_to_customer = models.BooleanField(_("visible to the customer"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["work_order", "created_at", "id"], name="woattachment_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_image(self) -> bool:
+        """A photo: shown inline, with its thumbnail; other kinds are downloaded."""
+        return self.kind in {self.Kind.JPEG, self.Kind.PNG, self.Kind.WEBP}

@@ -3,6 +3,7 @@
 import datetime as dt
 from typing import Any, Literal
 
+from django.urls import reverse
 from ninja import Field, Schema
 from pydantic import ValidationInfo, model_validator
 
@@ -10,7 +11,8 @@ from aftersales.api.schemas import Day, Id, Moment, QueryId, Ref, Text, UserRef,
 from aftersales.catalog.models import Colour, Priority, ServiceType
 from aftersales.customers.schemas import ContactOut, InstalledProductOut, ProductModelRef
 from aftersales.workorders import states
-from aftersales.workorders.models import Channel, Communication
+from aftersales.workorders.attachments import CONTENT_TYPES
+from aftersales.workorders.models import Attachment, Channel, Communication
 from aftersales.workorders.selectors import MAX_PAGE_SIZE, work_order_shown
 from aftersales.workorders.services import (
     DEMAND_MAX_LENGTH,
@@ -335,3 +337,38 @@ class CustomerHistoryOut(Schema):
     communications: list[CommunicationOut] = Field(
         description="Empty for a portal user: the communication log is internal (R-13.1)."
     )
+
+
+AttachmentKind = named_choices("AttachmentKind", Attachment.Kind)
+
+
+class AttachmentOut(Schema):
+    """A photo or document of a work order (``selectors.work_order_attachments``). A portal user
+    gets only those visible to the customer, and no staff names (R-13.1)."""
+
+    id: int
+    work_order_id: int
+    name: str = Field(description="The uploader's file name, with the extension of what the file is.")
+    kind: AttachmentKind = Field(description="What the content is, read from its bytes.")
+    content_type: str
+    size: int = Field(description="Bytes stored (a photo is stored encoded again, without its metadata).")
+    created_at: dt.datetime
+    visible_to_customer: bool
+    by_customer: bool = Field(description="Uploaded by a portal user of the customer.")
+    uploaded_by: UserRef | None = Field(None, description="Null for a portal user: see `by_customer`.")
+    download_url: str
+    thumbnail_url: str | None = Field(None, description="A JPEG of at most 320×320 pixels; photos only.")
+
+    @staticmethod
+    def resolve_content_type(obj: Any) -> str:
+        return CONTENT_TYPES[obj.kind]
+
+    @staticmethod
+    def resolve_download_url(obj: Any) -> str:
+        return reverse("api:work_order_attachment", args=[obj.work_order_id, obj.id])
+
+    @staticmethod
+    def resolve_thumbnail_url(obj: Any) -> str | None:
+        if not obj.thumbnail:
+            return None
+        return reverse("api:work_order_attachment_thumbnail", args=[obj.work_order_id, obj.id])

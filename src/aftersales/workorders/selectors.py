@@ -4,8 +4,9 @@ A technician sees the work orders assigned to them, a portal user only their own
 organisation's, staff with ``view_all_workorders`` all of them. Out of scope is "not found".
 
 What a portal user sees *of* a work order is decided here too, once, for the portal pages and
-the API alike: ``work_order_shown`` (the work order's fields) and ``work_order_timeline`` (its
-events). Neither front door decides it for itself, so they cannot disagree.
+the API alike: ``work_order_shown`` (the work order's fields), ``work_order_timeline`` (its
+events) and ``work_order_attachments`` (its photos and documents). Neither front door decides it
+for itself, so they cannot disagree.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.core.pagination import Page, keyset_page
 from aftersales.sla.selectors import compliance_work_orders
 from aftersales.workorders import search
-from aftersales.workorders.models import Communication, WorkOrder, WorkOrderEvent
+from aftersales.workorders.models import Attachment, Communication, WorkOrder, WorkOrderEvent
 from aftersales.workorders.states import Action
 
 # next_due_at / queue_at: SLA (R-4.7, R-4.8). Sorting by next_due_at leaves out work orders
@@ -279,6 +280,68 @@ def work_order_timeline(*, actor: Any, work_order_id: int) -> list[WorkOrderEven
             )
         )
     return shown
+
+
+@dataclass(frozen=True)
+class ShownAttachment:
+    """An attachment as ``actor`` may see it: staff see every attachment and who uploaded it; a
+    portal user only those visible to the customer (their own uploads and what staff chose to
+    show them), with whether they uploaded it themselves but no staff names (R-13.1)."""
+
+    id: int
+    work_order_id: int
+    name: str
+    kind: str
+    size: int
+    created_at: dt.datetime
+    visible_to_customer: bool
+    is_image: bool
+    by_customer: bool
+    uploaded_by: Any  # None for a portal user
+    file: Any  # the stored files, for workorders.attachments.attachment_response
+    thumbnail: Any
+
+    @property
+    def kind_label(self) -> str:
+        return str(Attachment.Kind(self.kind).label)
+
+
+def _attachments_shown(actor: Any, work_order_id: int) -> QuerySet[Attachment]:
+    if not work_order_scope(actor=actor).filter(pk=work_order_id).exists():
+        raise NotFound()
+    qs = Attachment.objects.filter(work_order_id=work_order_id).select_related("uploaded_by")
+    return qs.filter(visible_to_customer=True) if is_portal_user(actor) else qs
+
+
+def _shown_attachment(actor: Any, attachment: Attachment) -> ShownAttachment:
+    return ShownAttachment(
+        id=attachment.pk,
+        work_order_id=attachment.work_order_id,
+        name=attachment.name,
+        kind=attachment.kind,
+        size=attachment.size,
+        created_at=attachment.created_at,
+        visible_to_customer=attachment.visible_to_customer,
+        is_image=attachment.is_image,
+        by_customer=bool(attachment.uploaded_by.customer_id),
+        uploaded_by=None if is_portal_user(actor) else attachment.uploaded_by,
+        file=attachment.file,
+        thumbnail=attachment.thumbnail,
+    )
+
+
+def work_order_attachments(*, actor: Any, work_order_id: int) -> list[ShownAttachment]:
+    """The work order's photos and documents ``actor`` may see, oldest first (404 outside the
+    work order's scope). The portal and the API show exactly these."""
+    return [_shown_attachment(actor, a) for a in _attachments_shown(actor, work_order_id).order_by("created_at", "id")]
+
+
+def work_order_attachment(*, actor: Any, work_order_id: int, attachment_id: int) -> ShownAttachment:
+    """One of ``work_order_attachments``; any other is "not found"."""
+    attachment = _attachments_shown(actor, work_order_id).filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound()
+    return _shown_attachment(actor, attachment)
 
 
 def customer_work_orders(*, actor: Any, customer_id: int) -> QuerySet[WorkOrder]:

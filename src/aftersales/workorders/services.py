@@ -45,7 +45,7 @@ MAX_TEXT = 4000  # a note or reason of an action
 # How far back a request may be back-dated (a letter read days later); beyond is a typo.
 MAX_BACKDATE = dt.timedelta(days=366)
 # Work-order actions besides the lifecycle moves; action_refusal decides them the same way.
-NOTE, COMMUNICATION, PRIORITY = "note", "communication", "priority"
+NOTE, COMMUNICATION, PRIORITY, ATTACH = "note", "communication", "priority", "attach"
 
 
 # ---------------------------------------------------------------------------------------
@@ -384,6 +384,7 @@ STAFF_RULES: dict[str, Callable[[Any, WorkOrder], bool]] = {
     Action.REOPEN: _either(_perm("close_workorder"), _perm("handle_workorder")),
     Action.ARCHIVE: _perm("archive_workorder"),
     NOTE: _either(_may_handle, _perm("record_communication")),
+    ATTACH: _either(_may_handle, _perm("record_communication")),  # photos and documents, like a note
     COMMUNICATION: _perm("record_communication"),
     PRIORITY: _either(_perm("assign_workorder"), _perm("add_workorder")),
 }
@@ -403,6 +404,8 @@ def action_refusal(*, actor: Any, action: str, wo: WorkOrder) -> DomainError | N
     if wo.is_read_only:
         return DomainError(WorkOrderErrorCode.READ_ONLY, _("Archived work orders are read-only."), status=409)
     if is_portal_user(actor):
+        if action == ATTACH:  # a photo of the fault, a receipt: on their own request, at any stage
+            return None if actor.has_perm("workorders.submit_request") else PermissionDenied()
         if action not in CUSTOMER_ACTIONS or not actor.has_perm("workorders.confirm_own_workorder"):
             return PermissionDenied()
         return None if wo.status == Status.RESOLVED else _illegal(wo, action)
@@ -721,7 +724,10 @@ def communication_record(
             recorded_by=actor,
         )
         if wo is not None:
-            _event(wo, actor, WorkOrderEvent.Kind.COMMUNICATION, text=summary, communication=comm, at=at)
+            # On the timeline when it is recorded (now, to the second, under the lock), like every
+            # other event; when it took place (typed to the minute, or days back for a letter) is
+            # its content.
+            _event(wo, actor, WorkOrderEvent.Kind.COMMUNICATION, text=summary, communication=comm)
             outbound = direction == Communication.Direction.OUTBOUND
             sla_targets.on_progress(wo, actor=actor, at=at, outbound=outbound)  # SLA
         record(actor=actor, action="create", obj=comm)

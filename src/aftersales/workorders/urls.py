@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from aftersales.workorders import views
+from aftersales.workorders import attachment_views, views
 
 app_name = "workorders"
 
@@ -14,5 +14,12 @@ urlpatterns = [
     path("new/guided/", views.intake_guided, name="intake_guided"),
     path("<int:pk>/", views.work_order_detail, name="detail"),
     path("<int:pk>/do/<slug:action>/", views.work_order_action, name="action"),
+    path("<int:pk>/attachments/", attachment_views.attachment_upload, name="attachment_upload"),
+    path("<int:pk>/attachments/<int:attachment_id>/", attachment_views.attachment_file, name="attachment_file"),
+    path(
+        "<int:pk>/attachments/<int:attachment_id>/thumbnail/",
+        attachment_views.attachment_thumbnail,
+        name="attachment_thumbnail",
+    ),
     re_path(r"^(?P<number>[A-Za-z]{1,8}-\d{4}-\d{1,12})/$", views.work_order_by_number, name="by_number"),
 ]
