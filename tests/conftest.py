@@ -61,6 +61,7 @@ def _restore_role_groups(sender, **kwargs):
             ("0002_default_calendar", "create_default"),
             ("0004_default_policies", "create_defaults"),
             ("0005_grant_sla_permissions", "grant_permissions"),
+            ("0011_grant_policy_permissions", "grant_permissions"),
         ]:
             module = importlib.import_module(f"aftersales.sla.migrations.{name}")
             getattr(module, func)(*((apps,) if func == "grant_permissions" else (apps, None)))

@@ -13,7 +13,7 @@ from aftersales.sla.errors import CalendarErrorCode
 from aftersales.sla.models import CalendarDay, CalendarYear, DaySource
 from aftersales.sla.official import known_years, official_days
 from aftersales.sla.selectors import calendar_default, calendar_warnings, unseeded_years
-from aftersales.sla.services import calendar_exception_add, calendar_seed_years
+from aftersales.sla.services import calendar_days_add, calendar_seed_years
 from tests.sla.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -45,13 +45,13 @@ def test_r4_admin_exceptions_survive_reseeding(calendar_admin):
     calendar_seed_years(years=[2026])
     default = calendar_default()
     # A company working day on an official holiday, and a company day off on an ordinary Monday.
-    calendar_exception_add(actor=calendar_admin, calendar=default, date=dt.date(2026, 10, 2), is_working=True)
-    calendar_exception_add(actor=calendar_admin, calendar=default, date=dt.date(2026, 3, 2), is_working=False)
+    calendar_days_add(actor=calendar_admin, calendar=default, date_from=dt.date(2026, 10, 2), kind="company_working")
+    calendar_days_add(actor=calendar_admin, calendar=default, date_from=dt.date(2026, 3, 2), kind="company_off")
     calendar_seed_years(years=[2026], refresh=True)
     call_command("calendar_seed", "2026", "--refresh", verbosity=0)
     admin_rows = CalendarDay.objects.filter(source=DaySource.ADMIN).order_by("date")
     assert [(r.date, r.is_working) for r in admin_rows] == [(dt.date(2026, 3, 2), False), (dt.date(2026, 10, 2), True)]
-    assert CalendarDay.objects.filter(source=DaySource.OFFICIAL, date=dt.date(2026, 10, 2), is_working=False).exists()
+    assert CalendarDay.objects.filter(source=DaySource.OFFICIAL, date=dt.date(2026, 10, 2), kind="holiday").exists()
     assert is_working_day(dt.date(2026, 10, 2))
     assert not is_working_day(dt.date(2026, 3, 2))
 
@@ -60,7 +60,9 @@ def test_r4_seed_refresh_follows_a_new_package_version():
     calendar_seed_years(years=[2026])
     CalendarYear.objects.filter(year=2026).update(package_version="0.0")
     # A day the older package had and the current one does not.
-    CalendarDay.objects.create(date=dt.date(2026, 3, 3), is_working=False, source=DaySource.OFFICIAL, name="x")
+    CalendarDay.objects.create(
+        date=dt.date(2026, 3, 3), is_working=False, kind="holiday", source=DaySource.OFFICIAL, name="x"
+    )
     assert calendar_seed_years(years=[2026]) == {2026: True}
     assert not CalendarDay.objects.filter(date=dt.date(2026, 3, 3)).exists()
     assert CalendarDay.objects.filter(date__year=2026).count() == len(official_days(2026))

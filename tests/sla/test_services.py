@@ -23,7 +23,7 @@ from aftersales.sla.errors import CalendarErrorCode as Code
 from aftersales.sla.models import Calendar, CalendarDay, DaySource, WorkingPeriod
 from aftersales.sla.selectors import calendar_default, calendar_exceptions, unseeded_years
 from aftersales.sla.services import (
-    calendar_exception_add,
+    calendar_days_add,
     calendar_exception_delete,
     calendar_year_confirm,
     working_period_add,
@@ -114,9 +114,11 @@ def test_r4_company_exceptions_change_the_clocks_at_once(calendar_admin):
     cal = calendar_default()
     thursday = at(2026, 3, 5, 17)
     assert add_working_time(thursday, 3600) == at(2026, 3, 6, 9)  # warm the cache
-    calendar_exception_add(actor=calendar_admin, calendar=cal, date=dt.date(2026, 3, 6), is_working=False, name="年会")
+    calendar_days_add(
+        actor=calendar_admin, calendar=cal, date_from=dt.date(2026, 3, 6), kind="company_off", name="年会"
+    )
     assert add_working_time(thursday, 3600) == at(2026, 3, 9, 9)  # Friday off: Monday
-    day = calendar_exception_add(actor=calendar_admin, calendar=cal, date=dt.date(2026, 3, 7), is_working=True)
+    [day] = calendar_days_add(actor=calendar_admin, calendar=cal, date_from=dt.date(2026, 3, 7), kind="company_working")
     assert add_working_time(thursday, 3600) == at(2026, 3, 7, 9)  # Saturday worked
     calendar_exception_delete(actor=calendar_admin, calendar=cal, day_id=day.pk)
     assert add_working_time(thursday, 3600) == at(2026, 3, 9, 9)
@@ -126,24 +128,26 @@ def test_r4_company_exceptions_change_the_clocks_at_once(calendar_admin):
 
 def test_r4_company_exception_validation_codes(calendar_admin, plain_user):
     cal = calendar_default()
-    add = calendar_exception_add
-    assert _code(add, actor=plain_user, calendar=cal, date=dt.date(2026, 3, 6), is_working=False) == (
+    add = calendar_days_add
+    march_6 = dt.date(2026, 3, 6)
+    assert _code(add, actor=plain_user, calendar=cal, date_from=march_6, kind="company_off") == (
         ErrorCode.PERMISSION_DENIED
     )
-    assert _code(add, actor=calendar_admin, calendar=cal, date=dt.date(2026, 3, 6), is_working=True) == (
+    assert _code(add, actor=calendar_admin, calendar=cal, date_from=march_6, kind="company_working") == (
         Code.EXCEPTION_CHANGES_NOTHING
     )
-    assert _code(add, actor=calendar_admin, calendar=cal, date=dt.date(2026, 10, 1), is_working=False) == (
+    assert _code(add, actor=calendar_admin, calendar=cal, date_from=dt.date(2026, 10, 1), kind="holiday") == (
         Code.EXCEPTION_CHANGES_NOTHING
     )
-    assert _code(add, actor=calendar_admin, calendar=cal, date=dt.date(1999, 3, 1), is_working=False) == (
-        Code.DATE_OUT_OF_RANGE
-    )
-    assert _code(add, actor=calendar_admin, calendar=cal, date=dt.date(2026, 3, 7), is_working=True, name="x" * 65) == (
-        Code.NAME_TOO_LONG
-    )
-    add(actor=calendar_admin, calendar=cal, date=dt.date(2026, 3, 6), is_working=False)
-    assert _code(add, actor=calendar_admin, calendar=cal, date=dt.date(2026, 3, 6), is_working=False) == (
+    for values in (
+        {"date_from": dt.date(1999, 3, 1), "kind": "company_off"},
+        {"date_from": dt.date(2026, 3, 7), "kind": "company_working", "name": "x" * 65},
+        {"date_from": march_6, "kind": "bank_holiday"},
+        {"date_from": None, "kind": "holiday"},
+    ):
+        assert _code(add, actor=calendar_admin, calendar=cal, **values) == Code.INVALID_DAYS, values
+    add(actor=calendar_admin, calendar=cal, date_from=march_6, kind="company_off")
+    assert _code(add, actor=calendar_admin, calendar=cal, date_from=march_6, kind="company_off") == (
         Code.EXCEPTION_EXISTS
     )
     official = CalendarDay.objects.get(source=DaySource.OFFICIAL, date=dt.date(2026, 10, 1))
@@ -153,10 +157,88 @@ def test_r4_company_exception_validation_codes(calendar_admin, plain_user):
     assert _code(delete, actor=plain_user, calendar=cal, day_id=official.pk) == ErrorCode.PERMISSION_DENIED
 
 
+def test_r4_a_years_holidays_are_entered_as_ranges_and_their_weekend_days_skipped(calendar_admin):
+    """2027 is not in the package: its Spring Festival (Sat 6 – Sun 14 February, as a State Council
+    notice might give it) is entered as one range; the weekend days in it already are days off."""
+    cal = calendar_default()
+    rows = calendar_days_add(
+        actor=calendar_admin,
+        calendar=cal,
+        date_from=dt.date(2027, 2, 6),
+        date_to=dt.date(2027, 2, 14),
+        kind="holiday",
+        name="春节",
+    )
+    assert [row.date for row in rows] == [dt.date(2027, 2, d) for d in (8, 9, 10, 11, 12)]
+    assert {(row.kind, row.is_working, row.name, row.source) for row in rows} == {("holiday", False, "春节", "admin")}
+    [makeup] = calendar_days_add(
+        actor=calendar_admin, calendar=cal, date_from=dt.date(2027, 2, 20), kind="makeup_workday", name="春节调休"
+    )
+    assert makeup.is_working
+    assert add_working_time(at(2027, 2, 5, 17), 3600) == at(2027, 2, 15, 9)  # over the holiday
+    assert add_working_time(at(2027, 2, 19, 17), 3600) == at(2027, 2, 20, 9)  # the make-up Saturday
+    labels = {row.date: row.kind_label for row in calendar_exceptions(calendar=cal, year=2027)}
+    assert labels[dt.date(2027, 2, 8)] == "法定节假日"
+    assert labels[dt.date(2027, 2, 20)] == "调休上班日"
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to", "field"),
+    [
+        (dt.date(2027, 2, 14), dt.date(2027, 2, 6), "date_to"),  # backwards
+        (dt.date(2027, 12, 30), dt.date(2028, 1, 2), "date_to"),  # two years
+        (dt.date(2027, 3, 1), dt.date(2027, 4, 1), "date_to"),  # 32 days
+        (dt.date(2027, 1, 1), dt.date(2100, 1, 1), "date_to"),  # outside the supported years
+    ],
+)
+def test_r4_a_range_is_refused_when_backwards_across_years_or_too_long(calendar_admin, date_from, date_to, field):
+    with pytest.raises(DomainError) as caught:
+        calendar_days_add(
+            actor=calendar_admin, calendar=calendar_default(), date_from=date_from, date_to=date_to, kind="holiday"
+        )
+    assert caught.value.code == Code.INVALID_DAYS
+    assert field in caught.value.fields
+    assert not CalendarDay.objects.filter(source=DaySource.ADMIN).exists()
+
+
+def test_r4_a_range_that_clashes_with_entered_days_names_them_and_writes_nothing(calendar_admin):
+    cal = calendar_default()
+    calendar_days_add(
+        actor=calendar_admin, calendar=cal, date_from=dt.date(2027, 2, 10), kind="company_off", name="年会"
+    )
+    with pytest.raises(DomainError) as caught:
+        calendar_days_add(
+            actor=calendar_admin,
+            calendar=cal,
+            date_from=dt.date(2027, 2, 8),
+            date_to=dt.date(2027, 2, 12),
+            kind="holiday",
+            name="春节",
+        )
+    assert caught.value.code == Code.EXCEPTION_EXISTS
+    assert "2027-02-10 (年会)" in str(caught.value.message)
+    assert CalendarDay.objects.filter(source=DaySource.ADMIN).count() == 1
+
+
 def test_r4_confirming_an_unknown_year_removes_its_warning(calendar_admin, plain_user):
     assert unseeded_years([2027]) == [2027]
     assert _code(calendar_year_confirm, actor=plain_user, year=2027) == ErrorCode.PERMISSION_DENIED
+    calendar_days_add(
+        actor=calendar_admin, calendar=calendar_default(), date_from=dt.date(2027, 1, 1), kind="holiday", name="元旦"
+    )
     calendar_year_confirm(actor=calendar_admin, year=2027)
+    assert unseeded_years([2027]) == []
+
+
+def test_r4_confirming_a_year_without_holidays_must_be_asked_for(calendar_admin):
+    """A year confirmed with no holiday entered would count every holiday as a working day: the
+    service refuses unless the administrator said so explicitly."""
+    calendar_days_add(
+        actor=calendar_admin, calendar=calendar_default(), date_from=dt.date(2027, 3, 5), kind="company_off"
+    )  # a company day is no statutory holiday
+    assert _code(calendar_year_confirm, actor=calendar_admin, year=2027) == Code.YEAR_HAS_NO_HOLIDAYS
+    assert unseeded_years([2027]) == [2027]
+    calendar_year_confirm(actor=calendar_admin, year=2027, without_holidays=True)
     assert unseeded_years([2027]) == []
 
 
@@ -175,7 +257,11 @@ def test_r4_a_change_by_another_process_is_seen_after_the_stamp_ttl(monkeypatch,
     assert add_working_time(thursday, 3600) == at(2026, 3, 6, 9)
     # Another process writes the row: nothing in this process clears the cache.
     CalendarDay.objects.create(
-        date=dt.date(2026, 3, 6), is_working=False, source=DaySource.ADMIN, calendar=calendar_default()
+        date=dt.date(2026, 3, 6),
+        is_working=False,
+        kind="company_off",
+        source=DaySource.ADMIN,
+        calendar=calendar_default(),
     )
     assert add_working_time(thursday, 3600) == at(2026, 3, 6, 9)  # still cached, within the TTL
     now = clocks.monotonic()
@@ -187,11 +273,15 @@ def test_r4_a_bulk_update_by_another_process_is_seen_after_the_stamp_ttl(monkeyp
     """QuerySet.update() moves no updated_at: the triggers' stamp must still notice it."""
     thursday = at(2026, 3, 5, 17)
     day = CalendarDay.objects.create(
-        date=dt.date(2026, 3, 6), is_working=True, source=DaySource.ADMIN, calendar=calendar_default()
+        date=dt.date(2026, 3, 6),
+        is_working=True,
+        kind="company_working",
+        source=DaySource.ADMIN,
+        calendar=calendar_default(),
     )
     clocks.calendar_cache_clear()
     assert add_working_time(thursday, 3600) == at(2026, 3, 6, 9)
-    CalendarDay.objects.filter(pk=day.pk).update(is_working=False)
+    CalendarDay.objects.filter(pk=day.pk).update(is_working=False, kind="company_off")
     now = clocks.monotonic()
     monkeypatch.setattr(clocks, "monotonic", lambda: now + clocks.STAMP_TTL + 1)
     assert add_working_time(thursday, 3600) == at(2026, 3, 9, 9)

@@ -28,14 +28,14 @@ def _refused(call, field: str) -> None:
     ("date", "name", "field"),
     [
         (dt.date(2026, 3, 3), "公" * 65, "name"),
-        (dt.date(9999, 3, 3), "", "date"),
-        (dt.date(1, 1, 1), "", "date"),
+        (dt.date(9999, 3, 3), "", "date_from"),
+        (dt.date(1, 1, 1), "", "date_from"),
     ],
 )
-def test_r4_calendar_exception_add_refuses_a_bad_field(calendar_admin, date, name, field):
+def test_r4_calendar_days_add_refuses_a_bad_field(calendar_admin, date, name, field):
     calendar = calendar_default()
-    call = lambda: services.calendar_exception_add(  # noqa: E731
-        actor=calendar_admin, calendar=calendar, date=date, is_working=False, name=name
+    call = lambda: services.calendar_days_add(  # noqa: E731
+        actor=calendar_admin, calendar=calendar, date_from=date, kind="company_off", name=name
     )
     _refused(call, field)
     assert not CalendarDay.objects.filter(calendar=calendar).exists()

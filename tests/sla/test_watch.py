@@ -119,7 +119,9 @@ def test_r4_7_running_twice_writes_nothing_new(web_request):
 
 
 def test_r4_6_r4_7_paused_and_met_targets_are_not_watched(agent, tech, seeded):
-    wo = make_work_order(agent, priority="P2", channel="phone", received_at=at(2026, 11, 23, 10))
+    """Paused before any target was due (two hours after receipt): the watcher leaves them alone.
+    A target paused after its due time is another matter (test_target_display)."""
+    wo = make_work_order(agent, priority="P2", channel="phone", received_at=at(2026, 11, 25, 10))
     wo_services.work_order_assign(actor=agent, work_order_id=wo.pk, assignee_id=tech.pk)
     wo_services.work_order_start(actor=tech, work_order_id=wo.pk)
     wo_services.work_order_wait(actor=tech, work_order_id=wo.pk, on="customer", reason="等待客户回复")

@@ -15,6 +15,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from aftersales.core.errors import ValidationFailed
 from aftersales.sla.clocks import calendar_cache_clear
 from aftersales.sla.models import SlaExtension, WorkOrderTarget
 from aftersales.sla.selectors import STATE_LABELS, sla_preview, work_order_targets
@@ -392,3 +393,87 @@ def test_r4_7_list_shows_the_next_due_column_with_a_bounded_query_count(
         make_work_order(agent, priority="P3", channel="web")
     many, _html = list_queries()
     assert many == few
+
+
+# --- the targets shown right (R-4.2, R-4.3, R-4.6, R-4.7) ----------------------------------------
+
+
+def _between(html: str, start: str, end: str) -> str:
+    part = html[html.index(start) :]
+    return part[: part.index(end)]
+
+
+def test_r4_7_detail_shows_the_next_target_first_and_folds_the_others_each_once(client, agent, tech):
+    """The next deadline is named on top with the event that meets it; the others are folded in a
+    <details>; the progress updates already given are a history, not more rows of the same target."""
+    wo = make_work_order(agent, priority="P2", channel="phone", colour="green", received_at=at(2026, 11, 25, 9))
+    services.work_order_assign(actor=agent, work_order_id=wo.pk, assignee_id=tech.pk)
+    for text in ("已联系客户", "等待配件报价"):
+        services.work_order_add_note(actor=tech, work_order_id=wo.pk, text=text)
+    client.force_login(tech)
+    html = client.get(reverse("workorders:detail", args=[wo.pk])).content.decode()
+    targets = _between(html, 'id="sla-targets"', "</section>")
+    lead = _between(targets, 'id="sla-next"', 'id="sla-others"')
+    assert "下一个时限" in lead
+    assert "响应" in lead  # 09:00 + 4 h: due before the resolution, the green 24 h and progress
+    assert "开始处理、处理人联系客户（记为“发给客户”的电话、短信或邮件）或解决时达成" in lead
+    folded = _between(targets, 'id="sla-others"', 'id="sla-history"')
+    assert "<summary" in folded
+    for label in ("解决", "绿色：关闭", "进度反馈", "派单后联系客户"):
+        assert label in folded, label
+    assert folded.count("进度反馈</div>") == 1  # the current round only
+    history = _between(targets, 'id="sla-history"', "</details>")
+    assert "此前 2 轮" in history
+    assert history.count("进度反馈</div>") == 2
+    assert "达成</div>" not in history  # the rounds are brief: no "met when" line repeated
+
+
+def test_r4_6_detail_says_a_paused_overdue_target_is_overdue(client, agent, tech):
+    wo = make_work_order(agent, priority="P2", channel="phone", received_at=at(2026, 11, 24, 11, 2))
+    services.work_order_assign(actor=agent, work_order_id=wo.pk, assignee_id=tech.pk)
+    services.work_order_start(actor=tech, work_order_id=wo.pk)
+    services.work_order_wait(actor=tech, work_order_id=wo.pk, on="customer", reason="等待客户确认")
+    client.force_login(tech)
+    html = client.get(reverse("workorders:detail", args=[wo.pk])).content.decode()
+    lead = _between(html, 'id="sla-next"', 'id="sla-others"')
+    assert "解决" in lead
+    assert "已暂停，已超时 58分钟" in lead
+    assert "text-bg-danger" in lead
+    assert "已暂停，剩余 58分钟" not in html
+
+
+def test_r4_7_the_lists_next_due_names_the_target(client, agent):
+    wo = make_work_order(agent, priority="P2", channel="web", received_at=at(2026, 11, 25, 11, 55))
+    client.force_login(agent)
+    html = client.get(reverse("workorders:list")).content.decode()
+    row = _between(html.split("<tbody>", 1)[1], wo.number, "</tr>")
+    assert ">首次响应</span>" in row  # due 12:05: the first deadline, named
+    assert "剩余" in row
+
+
+# --- the intake promise: never for a future time, the year when it is not this year (R-2.5) -------
+
+
+def test_r2_5_the_intake_promise_refuses_a_future_received_time_as_intake_does(client, agent):
+    client.force_login(agent)
+    future = timezone.now() + dt.timedelta(days=3)
+    response = client.get(
+        reverse("sla:preview_sentence"), {"priority": "P2", "received_at": local_input(future)}, **HTMX
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "受理时间不能晚于现在。" in text
+    assert "前联系您" not in text  # no promise read out
+    with pytest.raises(ValidationFailed) as refused:  # the same words as intake's refusal
+        make_work_order(agent, received_at=future)
+    assert str(refused.value.fields["received_at"]) in text
+
+
+@pytest.mark.clock("2026-12-31T16:00:00+08:00")
+def test_r2_5_a_promise_in_another_year_shows_the_year(client, agent):
+    client.force_login(agent)
+    response = client.get(reverse("sla:preview_sentence"), {"priority": "P3"}, **HTMX)
+    text = response.content.decode()
+    # P3 on the last afternoon of 2026: resolution in 3 working days, in January 2027.
+    assert "2027年1月" in text
+    assert zh_moment(at(2026, 12, 31, 16, 10)) == "12月31日 16:10"  # this year's dates stay short

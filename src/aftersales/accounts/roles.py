@@ -56,10 +56,23 @@ SLA_ADMIN = [
     "sla.delete_calendarday",
     "sla.change_workingperiod",
 ]
+# The SLA policy page (R-4.9): administrators edit the policies and their target rules (sla
+# migration 0011).
+SLA_POLICIES = ["sla.view_slapolicy", "sla.add_slapolicy", "sla.change_slapolicy"]
 # The log-in lock-outs page: see and lift lock-outs (django-axes' rows; accounts migration 0005).
 LOCKOUTS = ["axes.view_accessattempt", "axes.delete_accessattempt"]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.ADMIN: [*STAFF_READ, *SEE_ALL, *CONTACT_DETAILS, *ARCHIVE_WRITE, *DESK, *OVERSIGHT, *SLA_ADMIN, *LOCKOUTS],
+    Role.ADMIN: [
+        *STAFF_READ,
+        *SEE_ALL,
+        *CONTACT_DETAILS,
+        *ARCHIVE_WRITE,
+        *DESK,
+        *OVERSIGHT,
+        *SLA_ADMIN,
+        *SLA_POLICIES,
+        *LOCKOUTS,
+    ],
     Role.AGENT: [*STAFF_READ, *SEE_ALL, *CONTACT_DETAILS, *ARCHIVE_WRITE, *DESK],
     Role.DISPATCHER: [
         *STAFF_READ,

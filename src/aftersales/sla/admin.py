@@ -14,8 +14,6 @@ from aftersales.sla.models import (
     CalendarYear,
     SlaBreach,
     SlaExtension,
-    SlaPolicy,
-    SlaTargetRule,
     WorkingPeriod,
     WorkOrderTarget,
 )
@@ -80,29 +78,8 @@ class CalendarYearAdmin(_ClearsCalendarCache):
     readonly_fields = ["updated_at"]
 
 
-# ---- SLA policies (R-4.9: business knobs are data an administrator edits) ---------------------
-class SlaTargetRuleInline(admin.TabularInline):
-    model = SlaTargetRule
-    extra = 0
-    fields = ["kind", "applies_when", "clock", "duration_seconds", "duration_days"]
-
-
-@admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
-    list_display = [
-        "name",
-        "priority",
-        "customer_category",
-        "product_line",
-        "service_type",
-        "warn_at_percent",
-        "pause_waiting_customer",
-        "pause_waiting_parts",
-        "is_active",
-    ]
-    list_filter = ["priority", "is_active"]
-    inlines = [SlaTargetRuleInline]
-    readonly_fields = ["updated_at"]
+# SLA policies and their rules are edited on the policy page (sla:policies, R-4.9), in hours,
+# minutes and working days with validation in words: not here, in seconds.
 
 
 class _ReadOnly(admin.ModelAdmin):

@@ -22,11 +22,12 @@ class CalendarErrorCode(StrEnum):
     PERIODS_OVERLAP = "periods_overlap"
     NO_WORKING_PERIODS = "no_working_periods"
     LAST_PERIOD = "last_working_period"
+    INVALID_DAYS = "invalid_calendar_days"
     EXCEPTION_EXISTS = "exception_exists"
-    NAME_TOO_LONG = "name_too_long"
     EXCEPTION_CHANGES_NOTHING = "exception_changes_nothing"
     NOT_ADMIN_EXCEPTION = "not_admin_exception"
     YEAR_NOT_KNOWN = "year_not_known_to_package"
+    YEAR_HAS_NO_HOLIDAYS = "year_has_no_holidays"
     NO_DEFAULT_CALENDAR = "no_default_calendar"
 
 
@@ -48,3 +49,5 @@ class SlaErrorCode(StrEnum):
     NO_POLICY = "no_sla_policy"
     TARGET_NOT_OPEN = "sla_target_not_open"
     EXTENSION_NOT_LATER = "sla_extension_not_later"
+    RULE_EXISTS = "sla_rule_exists"
+    LAST_RULE = "sla_last_rule"

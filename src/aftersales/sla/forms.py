@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.sla.models import CLOCK_CHOICES, PRIORITY_CHOICES, AppliesWhen, DayKind, TargetKind
 from aftersales.sla.timeline import MAX_YEAR, MIN_YEAR
 from aftersales.web.forms import FilterForm
 
@@ -30,15 +31,23 @@ class CalendarFilterForm(FilterForm):
         cast(forms.ChoiceField, self.fields["calendar"]).choices = [("", ""), *((c.pk, c.name) for c in calendars)]
 
 
-class ExceptionForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    kind = forms.TypedChoiceField(
-        label=_("Kind"),
-        choices=[("off", _("Company day off")), ("working", _("Extra working day"))],
-        coerce=lambda value: value == "working",
-        initial="off",
+class CalendarDaysForm(forms.Form):
+    """A run of days of one kind: a year's holidays and make-up days, or the company's own days."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=DayKind.choices, initial=DayKind.HOLIDAY)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=64,
+        required=False,
+        help_text=_("For example Spring Festival, National Day or the annual meeting."),
     )
-    name = forms.CharField(label=_("Note"), max_length=64, required=False)
+    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty for a single day; at most 31 days. Days that already are of this kind are skipped."),
+    )
 
 
 class PreviewForm(forms.Form):
@@ -61,3 +70,114 @@ class ComplianceForm(FilterForm):
     month_to = forms.DateField(
         label=_("To month"), input_formats=["%Y-%m"], widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
     )
+
+
+# ---- the SLA policy page (R-4.2, R-4.9): input parsing only, the rules live in policy_services ----
+def _choices(rows: Iterable[Any], empty: Any) -> list[tuple[Any, Any]]:
+    return [("", empty), *((row.pk, str(row)) for row in rows)]
+
+
+class PolicyForm(forms.Form):
+    """A policy's fields; the ids are the service's (``customer_category_id`` …)."""
+
+    name = forms.CharField(label=_("Name"), max_length=64)
+    priority = forms.ChoiceField(label=_("Priority"), choices=PRIORITY_CHOICES)
+    customer_category_id = forms.TypedChoiceField(
+        label=_("Customer category"), required=False, coerce=int, empty_value=None
+    )
+    product_line_id = forms.TypedChoiceField(label=_("Product line"), required=False, coerce=int, empty_value=None)
+    service_type = forms.ChoiceField(label=_("Service type"), required=False)
+    calendar_id = forms.TypedChoiceField(label=_("Working calendar"), required=False, coerce=int, empty_value=None)
+    warn_at_percent = forms.IntegerField(
+        label=_("Warn at (% of the time)"),
+        min_value=1,
+        max_value=99,
+        initial=80,
+        help_text=_("R-4.7: the handler is warned when this share of a target's time is used."),
+    )
+    pause_waiting_customer = forms.BooleanField(
+        label=_("The clock stops while waiting on the customer"), required=False, initial=True
+    )
+    pause_waiting_parts = forms.BooleanField(label=_("The clock stops while waiting on parts"), required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        categories: Iterable[Any] = (),
+        lines: Iterable[Any] = (),
+        calendars: Iterable[Any] = (),
+        **kwargs: Any,
+    ) -> None:
+        from aftersales.catalog.models import ServiceType
+
+        super().__init__(*args, **kwargs)
+        any_ = _("Any")
+        cast(forms.ChoiceField, self.fields["customer_category_id"]).choices = _choices(categories, any_)
+        cast(forms.ChoiceField, self.fields["product_line_id"]).choices = _choices(lines, any_)
+        cast(forms.ChoiceField, self.fields["service_type"]).choices = [("", any_), *ServiceType.choices]
+        cast(forms.ChoiceField, self.fields["calendar_id"]).choices = _choices(calendars, _("The default calendar"))
+
+
+class PolicyEditForm(PolicyForm):
+    is_active = forms.BooleanField(
+        label=_("Active"),
+        required=False,
+        help_text=_("The most specific active policy that fits a request gives its targets."),
+    )
+
+
+class RuleForm(forms.Form):
+    """One target rule; hours and minutes or working days, as the clock counts (the service says
+    which it needs)."""
+
+    kind = forms.ChoiceField(label=_("Target"), choices=TargetKind.choices)
+    applies_when = forms.ChoiceField(label=_("For requests"), choices=AppliesWhen.choices, initial=AppliesWhen.ALWAYS)
+    clock = forms.ChoiceField(label=_("Counted"), choices=CLOCK_CHOICES, initial="wall")
+    hours = forms.IntegerField(label=_("Hours"), required=False, min_value=0, max_value=9999)
+    minutes = forms.IntegerField(label=_("Minutes"), required=False, min_value=0, max_value=59)
+    days = forms.IntegerField(label=_("Working days"), required=False, min_value=0, max_value=999)
+
+    def service_values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        hours, minutes = data.get("hours"), data.get("minutes")
+        seconds = None if hours is None and minutes is None else ((hours or 0) * 60 + (minutes or 0)) * 60
+        return {
+            "kind": data["kind"],
+            "applies_when": data["applies_when"],
+            "clock": data["clock"],
+            "duration_seconds": seconds,
+            "duration_days": data.get("days"),
+        }
+
+    @classmethod
+    def for_rule(cls, rule: Any, **kwargs: Any) -> RuleForm:
+        seconds = rule.duration_seconds or 0
+        initial = {"kind": rule.kind, "applies_when": rule.applies_when, "clock": rule.clock}
+        if rule.clock == "working_days":
+            initial["days"] = rule.duration_days
+        else:
+            initial["hours"], initial["minutes"] = divmod(seconds // 60, 60)
+        return cls(initial=initial, **kwargs)
+
+
+class PolicyPreviewForm(forms.Form):
+    """A sample request for the preview on the policy page."""
+
+    received_at = forms.DateTimeField(
+        label=_("Received at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    priority = forms.ChoiceField(label=_("Priority"), choices=PRIORITY_CHOICES)
+    service_type = forms.ChoiceField(label=_("Service type"), required=False)
+    customer_category_id = forms.TypedChoiceField(
+        label=_("Customer category"), required=False, coerce=int, empty_value=None
+    )
+    product_line_id = forms.TypedChoiceField(label=_("Product line"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args: Any, categories: Iterable[Any] = (), lines: Iterable[Any] = (), **kwargs: Any) -> None:
+        from aftersales.catalog.models import ServiceType
+
+        super().__init__(*args, **kwargs)
+        any_ = _("Any")
+        cast(forms.ChoiceField, self.fields["service_type"]).choices = [("", any_), *ServiceType.choices]
+        cast(forms.ChoiceField, self.fields["customer_category_id"]).choices = _choices(categories, any_)
+        cast(forms.ChoiceField, self.fields["product_line_id"]).choices = _choices(lines, any_)

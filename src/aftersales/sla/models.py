@@ -62,16 +62,30 @@ class DaySource(models.TextChoices):
     ADMIN = "admin", _("Company (administrator)")
 
 
+class DayKind(models.TextChoices):
+    """What kind of day an exception is: the State Council's (seeded, or entered by an administrator
+    for a year the package does not know) or the company's own."""
+
+    HOLIDAY = "holiday", _("Statutory holiday")
+    MAKEUP_WORKDAY = "makeup_workday", _("Make-up working day")
+    COMPANY_OFF = "company_off", _("Company rest day")
+    COMPANY_WORKING = "company_working", _("Company working day")
+
+
+WORKING_DAY_KINDS = frozenset({DayKind.MAKEUP_WORKDAY, DayKind.COMPANY_WORKING})
+
+
 class CalendarDay(models.Model):
     """A day that differs from plain Monday-Friday.
 
     Official rows (seeded from ``chinese_calendar``) have no calendar and apply to every calendar.
     Administrator rows belong to one calendar and win over an official row of the same date;
-    seeding never touches them.
+    seeding never touches them. ``kind`` says what the day is; ``is_working`` follows from it.
     """
 
     date = models.DateField(_("date"))
     is_working = models.BooleanField(_("working day"))
+    kind = models.CharField(_("kind"), max_length=16, choices=DayKind.choices)
     source = models.CharField(_("source"), max_length=16, choices=DaySource.choices)
     calendar = models.ForeignKey(
         Calendar, on_delete=models.CASCADE, null=True, blank=True, related_name="days", verbose_name=_("calendar")
@@ -96,6 +110,13 @@ class CalendarDay(models.Model):
                 fields=["date"], condition=Q(calendar__isnull=True), name="sla_day_unique_official"
             ),
             models.UniqueConstraint(fields=["calendar", "date"], name="sla_day_unique_per_calendar"),
+            models.CheckConstraint(
+                condition=(
+                    Q(is_working=True, kind__in=["makeup_workday", "company_working"])
+                    | Q(is_working=False, kind__in=["holiday", "company_off"])
+                ),
+                name="sla_day_kind_matches_working",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -246,7 +267,7 @@ class SlaTargetRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.policy_id} {self.kind} {self.applies_when}"
+        return f"{self.get_kind_display()} · {self.get_applies_when_display()}"
 
     @property
     def duration(self) -> int:

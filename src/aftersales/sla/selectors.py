@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from aftersales.core import stamps
 from aftersales.core.errors import NotFound
@@ -21,7 +21,9 @@ from aftersales.sla.models import (
     Calendar,
     CalendarDay,
     CalendarYear,
+    DayKind,
     DaySource,
+    SlaPolicy,
     TargetKind,
     WorkingPeriod,
     WorkOrderTarget,
@@ -98,15 +100,22 @@ def unseeded_years(years: Iterable[int]) -> list[int]:
     return [year for year in wanted if year not in done]
 
 
-def calendar_warnings(*, today: dt.date | None = None) -> list[str]:
+def calendar_year_status(*, year: int) -> CalendarYear | None:
+    """How ``year``'s official days are known: seeded (``package_version``) or confirmed by an
+    administrator (``confirmed_by``); None while the year is computed as plain Monday-Friday."""
+    return CalendarYear.objects.select_related("confirmed_by").filter(year=year).first()
+
+
+def calendar_warnings(*, today: dt.date | None = None, except_year: int | None = None) -> list[str]:
     """Warnings for the admin and dashboard pages: the current year (and next year from
-    December on) without an official calendar."""
+    December on) without an official calendar; ``except_year`` is left out (the calendar page
+    shows that year's warning itself, with what to do about it)."""
     today = today or timezone.localdate()
     years = [today.year]
     if (today.month, today.day) >= NEXT_YEAR_WARNING_FROM:
         years.append(today.year + 1)
     messages = []
-    for year in unseeded_years(years):
+    for year in unseeded_years(year for year in years if year != except_year):
         if year in known_years():
             text = _(
                 "The working calendar for %(year)s has not been loaded: deadlines count every Monday to Friday"
@@ -135,6 +144,12 @@ class DayRow:
         if self.admin is not None and self.admin.name:
             return self.admin.name
         return holiday_label(self.official.name) if self.official is not None else ""
+
+    @property
+    def kind_label(self) -> str:
+        """Statutory holiday, make-up working day, company rest day or company working day."""
+        row = self.admin or self.official
+        return str(DayKind(row.kind).label) if row is not None else ""
 
 
 def calendar_exceptions(*, calendar: Calendar, year: int) -> list[DayRow]:
@@ -256,6 +271,29 @@ def span_text(seconds: float) -> str:
     return _("%(minutes)d min") % {"minutes": minutes}
 
 
+# Which event meets each target: the hooks of ``targets.py`` (its module docstring), in words
+# for the pages, so a handler sees what to do to meet the target in front of them.
+MET_BY = {
+    TargetKind.FIRST_RESPONSE: gettext_lazy(
+        "Met at the first contact: on receipt for a phone or walk-in request, otherwise when the request is"
+        " acknowledged, someone contacts the customer, handling starts or it is resolved."
+    ),
+    TargetKind.RESPONSE: gettext_lazy(
+        "Met when handling starts, when the handler contacts the customer (a call, SMS or e-mail recorded as"
+        " outgoing), or at the resolution."
+    ),
+    TargetKind.RESOLUTION: gettext_lazy("Met when the work order is resolved."),
+    TargetKind.CONTACT_AFTER_ASSIGNMENT: gettext_lazy(
+        "Met when the handler contacts the customer or records a communication or note, or starts handling."
+    ),
+    TargetKind.PROGRESS_UPDATE: gettext_lazy(
+        "Met by each progress note or communication; the next one is due from then, until the resolution."
+    ),
+    TargetKind.COLOUR_GREEN_CLOSE: gettext_lazy("Met when the work order is resolved."),
+    TargetKind.COLOUR_YELLOW_PROGRESS: gettext_lazy("Met by a progress note, a communication or the resolution."),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class TargetView:
     """One target as the pages show it."""
@@ -269,6 +307,10 @@ class TargetView:
         return str(TargetKind(self.target.kind).label)
 
     @property
+    def met_by(self) -> str:
+        return str(MET_BY[TargetKind(self.target.kind)])
+
+    @property
     def state_label(self) -> str:
         return str(STATE_LABELS[self.state])
 
@@ -277,15 +319,21 @@ class TargetView:
         return STATE_CSS[self.state]
 
     @property
+    def paused(self) -> bool:
+        return self.target.met_at is None and self.target.paused_at is not None
+
+    @property
     def time_text(self) -> str:
         """ "3 h 5 min left" / "overdue by 20 min" / "met 5 min early" — in the active language."""
         span = span_text(self.seconds_left)
-        if self.state == TargetState.PAUSED:
-            return _("paused, %(span)s left") % {"span": span}
         if self.state in (TargetState.MET, TargetState.MET_LATE):
             if self.seconds_left >= 0:
                 return _("met %(span)s early") % {"span": span}
             return _("met %(span)s late") % {"span": span}
+        if self.paused:
+            if self.seconds_left > 0:
+                return _("paused, %(span)s left") % {"span": span}
+            return _("paused, overdue by %(span)s") % {"span": span}
         if self.seconds_left >= 0:
             return _("%(span)s left") % {"span": span}
         return _("overdue by %(span)s") % {"span": span}
@@ -296,13 +344,55 @@ def target_view(target: WorkOrderTarget, now: dt.datetime) -> TargetView:
         left = (target.due_at - target.met_at).total_seconds()
         return TargetView(target, TargetState.MET_LATE if target.breached else TargetState.MET, left)
     if target.paused_at is not None:
-        return TargetView(target, TargetState.PAUSED, (target.due_at - target.paused_at).total_seconds())
+        # The clock stopped at the pause: what was left then (or how late it already was). A target
+        # paused after its due time is still breached (R-4.6 stops the clock, it does not undo it).
+        left = (target.due_at - target.paused_at).total_seconds()
+        return TargetView(target, TargetState.BREACHED if left <= 0 else TargetState.PAUSED, left)
     left = (target.due_at - now).total_seconds()
     if left <= 0:
         return TargetView(target, TargetState.BREACHED, left)
     if now >= target.warn_at:
         return TargetView(target, TargetState.AT_RISK, left)
     return TargetView(target, TargetState.ON_TIME, left)
+
+
+def _next_first(view: TargetView) -> tuple[bool, dt.datetime, int]:
+    """Order of the open targets: the next deadline first; a paused one (its clock stopped) after
+    the running ones, unless it was already overdue."""
+    return (view.state == TargetState.PAUSED, view.target.due_at, view.target.pk)
+
+
+@dataclass(frozen=True, slots=True)
+class TargetSummary:
+    """A work order's targets as its page shows them: the next one, then the rest folded.
+
+    Each kind appears once, as its latest round; the earlier rounds (the progress updates already
+    given, the contact of an earlier assignment) are its history."""
+
+    next: TargetView | None
+    others: list[TargetView]  # open ones in deadline order, then the met ones by due time
+    history: list[TargetView]  # by start, latest first
+
+    @property
+    def other_counts(self) -> list[tuple[str, str, int]]:
+        """(state label, badge class, how many) of the folded targets, in a fixed order."""
+        counts: dict[str, int] = {}
+        for view in self.others:
+            counts[view.state] = counts.get(view.state, 0) + 1
+        return [(str(STATE_LABELS[s]), STATE_CSS[s], counts[s]) for s in STATE_LABELS if s in counts]
+
+
+def target_summary(views: Iterable[TargetView]) -> TargetSummary:
+    latest: dict[str, TargetView] = {}
+    history: list[TargetView] = []
+    for view in sorted(views, key=lambda v: (v.target.started_at, v.target.pk), reverse=True):
+        if view.target.kind in latest:
+            history.append(view)
+        else:
+            latest[view.target.kind] = view
+    running = sorted((v for v in latest.values() if v.target.is_open), key=_next_first)
+    done = sorted((v for v in latest.values() if not v.target.is_open), key=lambda v: (v.target.due_at, v.target.pk))
+    return TargetSummary(next=running[0] if running else None, others=running[1:] + done, history=history)
 
 
 def _visible_targets(actor: Any, work_order_ids: list[int]) -> QuerySet[WorkOrderTarget]:
@@ -326,13 +416,16 @@ def work_order_targets(*, actor: Any, work_order: Any, now: dt.datetime | None =
 def work_order_targets_many(
     *, actor: Any, work_orders: Iterable[Any], now: dt.datetime | None = None
 ) -> dict[int, list[TargetView]]:
-    """The open targets of each listed work order (work order id → views, by due time), one query."""
+    """The open targets of each listed work order (work order id → views, the next deadline
+    first, as on the detail page), one query."""
     now = now or timezone.now()
     ids = [wo.pk for wo in work_orders]
     result: dict[int, list[TargetView]] = {pk: [] for pk in ids}
     rows = _visible_targets(actor, ids).filter(met_at__isnull=True, cancelled_at__isnull=True).order_by("due_at", "id")
     for row in rows:
         result[row.work_order_id].append(target_view(row, now))
+    for views in result.values():
+        views.sort(key=_next_first)
     return result
 
 
@@ -474,12 +567,17 @@ def sla_preview_for_intake(
     installed_product_id: int | None = None,
 ) -> dict[str, PreviewTarget]:
     """The intake page's promise (R-2.5): the preview for the chosen customer (category) and
-    installed product (product line), resolved through the actor's scope; received now by default."""
-    from aftersales.core.errors import PermissionDenied
+    installed product (product line), resolved through the actor's scope; received now by default.
+    A received time intake would refuse (in the future, over a year ago) is refused here too, in
+    intake's words: no promise is read out for a request that cannot be recorded."""
+    from aftersales.core.errors import PermissionDenied, ValidationFailed
     from aftersales.customers.selectors import customer_get, installed_product_get
+    from aftersales.workorders.services import received_at_refusal
 
     if not actor.has_perm("workorders.add_workorder"):
         raise PermissionDenied()
+    if received_at is not None and (refusal := received_at_refusal(received_at, now=timezone.now())):
+        raise ValidationFailed({"received_at": refusal})
     category_id = line_id = None
     if customer_id is not None:
         category_id = customer_get(actor=actor, customer_id=customer_id).category_id
@@ -494,3 +592,86 @@ def sla_preview_for_intake(
         product_line_id=line_id,
     )
     return {t.name: t for t in targets}
+
+
+# ---- SLA policies on the administrator's page (R-4.2, R-4.9) -------------------------------
+POLICY_PERMISSION = "sla.change_slapolicy"
+# Each clock in words, for the people who choose one.
+CLOCK_WORDS = {
+    "wall": gettext_lazy("Around the clock: every hour counts, nights, weekends and holidays too."),
+    "working_hours": gettext_lazy("Working hours only: the calendar's working periods on working days."),
+    "working_days": gettext_lazy("Whole working days: due at the same time of day that many working days later."),
+}
+
+
+def _require_policy_access(actor: Any) -> None:
+    from aftersales.core.errors import PermissionDenied
+
+    if not actor.has_perm(POLICY_PERMISSION):
+        raise PermissionDenied()
+
+
+def sla_policy_list(*, actor: Any) -> list[SlaPolicy]:
+    """Every policy with its rules (two queries), by priority, the active ones first."""
+    _require_policy_access(actor)
+    return list(
+        SlaPolicy.objects.select_related("customer_category", "product_line", "calendar")
+        .prefetch_related("rules")
+        .order_by("priority", "-is_active", "pk")
+    )
+
+
+def sla_policy_get(*, actor: Any, policy_id: int) -> SlaPolicy:
+    _require_policy_access(actor)
+    policy = (
+        SlaPolicy.objects.select_related("customer_category", "product_line", "calendar")
+        .prefetch_related("rules")
+        .filter(pk=policy_id)
+        .first()
+    )
+    if policy is None:
+        raise NotFound(_("This SLA policy does not exist."))
+    return policy
+
+
+def duration_words(*, clock: str, seconds: int | None = None, days: int | None = None) -> str:
+    """A rule's duration as an administrator typed it: "4 h", "1 h 30 min", "3 working days"."""
+    if clock == "working_days":
+        count = days if days is not None else (seconds or 0) // 86_400
+        return ngettext("%(n)d working day", "%(n)d working days", count) % {"n": count}
+    hours, minutes = divmod((seconds or 0) // 60, 60)
+    if hours and minutes:
+        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+    if hours:
+        return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+
+
+def sla_policy_preview(
+    *,
+    actor: Any,
+    priority: str,
+    received_at: dt.datetime | None,
+    service_type: str = "",
+    customer_category_id: int | None = None,
+    product_line_id: int | None = None,
+) -> tuple[SlaPolicy, list[PreviewTarget]]:
+    """What a sample request would get: the policy that applies and its intake targets with their
+    due times (``sla_preview``, the same policy choice and clocks as intake)."""
+    from aftersales.sla import policies
+
+    _require_policy_access(actor)
+    targets = sla_preview(
+        priority=priority,
+        received_at=received_at,
+        service_type=service_type,
+        customer_category_id=customer_category_id,
+        product_line_id=product_line_id,
+    )
+    policy = policies.policy_for(
+        priority=priority,
+        customer_category_id=customer_category_id,
+        product_line_id=product_line_id,
+        service_type=service_type,
+    )
+    return policy, targets

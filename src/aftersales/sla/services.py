@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from aftersales.audit.models import AccessLog
 from aftersales.audit.services import record
@@ -21,9 +23,11 @@ from aftersales.sla import notifications, targets
 from aftersales.sla.clocks import calendar_cache_clear
 from aftersales.sla.errors import CalendarError, CalendarErrorCode, SlaErrorCode
 from aftersales.sla.models import (
+    WORKING_DAY_KINDS,
     Calendar,
     CalendarDay,
     CalendarYear,
+    DayKind,
     DaySource,
     SlaExtension,
     WorkingPeriod,
@@ -92,11 +96,17 @@ def _seed_year(year: int) -> None:
     for day, official in wanted.items():
         row = existing.get(day)
         if row is not None and (row.is_working, row.name) != (official.is_working, official.name):
-            row.is_working, row.name = official.is_working, official.name
-            row.save(update_fields=["is_working", "name", "updated_at"])
+            row.is_working, row.name, row.kind = official.is_working, official.name, _official_kind(official.is_working)
+            row.save(update_fields=["is_working", "name", "kind", "updated_at"])
     CalendarDay.objects.bulk_create(
         [
-            CalendarDay(date=day, is_working=official.is_working, name=official.name, source=DaySource.OFFICIAL)
+            CalendarDay(
+                date=day,
+                is_working=official.is_working,
+                kind=_official_kind(official.is_working),
+                name=official.name,
+                source=DaySource.OFFICIAL,
+            )
             for day, official in wanted.items()
             if day not in existing
         ],
@@ -107,22 +117,39 @@ def _seed_year(year: int) -> None:
     )
 
 
+def _official_kind(is_working: bool) -> DayKind:
+    return DayKind.MAKEUP_WORKDAY if is_working else DayKind.HOLIDAY
+
+
 def calendar_year_seed(*, actor: Any, year: int) -> bool:
     """An administrator loads one year's official calendar from the package (admin page)."""
     _require(actor, CALENDAR_PERMISSION)
     written = calendar_seed_years(years=[year])[year]
     record(
-        actor=actor, action=AccessLog.Action.CHANGE, object_type="calendaryear", object_id=year, detail={"seed": year}
+        actor=actor,
+        action=AccessLog.Action.CHANGE,
+        object_type="calendaryear",
+        object_id=year,
+        detail={"seed": year},
     )
     return written
 
 
-def calendar_year_confirm(*, actor: Any, year: int) -> CalendarYear:
+def calendar_year_confirm(*, actor: Any, year: int, without_holidays: bool = False) -> CalendarYear:
     """An administrator confirms that a year the package does not know has been entered by hand,
-    which removes the "plain Monday-Friday" warning for it."""
+    which removes the "plain Monday-Friday" warning for it. A year with no statutory holiday
+    entered is refused unless ``without_holidays``: the page asks first, since confirming it by
+    mistake would silently count every holiday of the year as a working day."""
     _require(actor, CALENDAR_PERMISSION)
     _check_year(year, "year")
     with transaction.atomic():
+        entered = CalendarDay.objects.filter(source=DaySource.ADMIN, kind=DayKind.HOLIDAY, date__year=year)
+        if not without_holidays and not entered.exists():
+            raise CalendarError(
+                CalendarErrorCode.YEAR_HAS_NO_HOLIDAYS,
+                _("No holidays have been entered for this year yet. Confirm it anyway?"),
+                {"year": _("No holidays entered.")},
+            )
         row, _created = CalendarYear.objects.get_or_create(year=year, defaults={"confirmed_by": actor})
         record(actor=actor, action=AccessLog.Action.CHANGE, obj=row, detail={"confirm": year})
     _changed()
@@ -139,46 +166,102 @@ def _check_year(year: int, field: str) -> None:
         )
 
 
-def calendar_exception_add(
-    *, actor: Any, calendar: Calendar, date: dt.date, is_working: bool, name: str = ""
-) -> CalendarDay:
-    """An administrator adds a company day off or extra working day; it wins over the official
-    calendar for that date and survives every re-seeding."""
+# One entry covers at most a month: the longest holiday (Spring Festival) is 8-9 days, and a typo
+# in a year (2072 for 2027) must not write a thousand rows.
+MAX_RANGE_DAYS = 31
+
+
+def calendar_days_add(
+    *,
+    actor: Any,
+    calendar: Calendar,
+    date_from: dt.date | None,
+    date_to: dt.date | None = None,
+    kind: str,
+    name: str = "",
+) -> list[CalendarDay]:
+    """An administrator enters a run of days of one kind (a statutory holiday such as 春节, its
+    make-up working days, a company rest day or working day) from ``date_from`` to ``date_to``
+    (one day when empty), within one year and at most MAX_RANGE_DAYS days. They win over the
+    official calendar for those dates and survive every re-seeding. Days that already are what
+    ``kind`` makes them (a holiday's weekend) are skipped; days the calendar already has an entry
+    for are refused, named. Returns the rows written, by date."""
     _require(actor, CALENDAR_PERMISSION)
-    _check_year(date.year, "date")
-    name = name.strip()
+    date_to = date_to or date_from
+    errors: dict[str, Any] = {}
+    if kind not in DayKind.values:
+        errors["kind"] = _("Choose the kind of day.")
+    name = (name or "").strip()
     if len(name) > 64:
-        raise CalendarError(
-            CalendarErrorCode.NAME_TOO_LONG,
-            _("The name is too long."),
-            {"name": _("At most 64 characters.")},
-        )
+        errors["name"] = _("At most 64 characters.")
+    if date_from is None or date_to is None:
+        errors["date_from"] = _("Give the first day.")
+    elif not (MIN_YEAR <= date_from.year <= MAX_YEAR and MIN_YEAR <= date_to.year <= MAX_YEAR):
+        errors["date_from" if not MIN_YEAR <= date_from.year <= MAX_YEAR else "date_to"] = _(
+            "Dates from %(first)s to %(last)s are supported."
+        ) % {"first": MIN_YEAR, "last": MAX_YEAR}
+    elif date_to < date_from:
+        errors["date_to"] = _("The last day cannot be before the first.")
+    elif date_to.year != date_from.year:
+        errors["date_to"] = _("The days must be in one year; enter the rest in the next year.")
+    elif (date_to - date_from).days >= MAX_RANGE_DAYS:
+        errors["date_to"] = _("At most %(max)d days at a time.") % {"max": MAX_RANGE_DAYS}
+    if errors or date_from is None or date_to is None:
+        raise CalendarError(CalendarErrorCode.INVALID_DAYS, _("Check the marked fields."), errors)
+    dates = [date_from + dt.timedelta(days=n) for n in range((date_to - date_from).days + 1)]
+    is_working = kind in WORKING_DAY_KINDS
     with transaction.atomic():
-        if CalendarDay.objects.filter(calendar=calendar, date=date).exists():
-            raise CalendarError(
-                CalendarErrorCode.EXCEPTION_EXISTS,
-                _("This date already has a company exception; delete it first."),
-                {"date": _("Already an exception.")},
+        Calendar.objects.select_for_update().filter(pk=calendar.pk).first()  # serialise edits of one calendar
+        clashes = list(
+            CalendarDay.objects.filter(calendar=calendar, date__gte=date_from, date__lte=date_to).order_by("date")
+        )
+        if clashes:
+            listed = pgettext("list separator", ", ").join(
+                f"{row.date:%Y-%m-%d}" + (f" ({row.name})" if row.name else "") for row in clashes[:10]
             )
-        official = CalendarDay.objects.filter(calendar__isnull=True, date=date).first()
-        current = official.is_working if official is not None else date.weekday() < 5
-        if current == is_working:
-            raise CalendarError(
-                CalendarErrorCode.EXCEPTION_CHANGES_NOTHING,
-                _("This date is already a working day.") if is_working else _("This date is already a day off."),
-                {"is_working": _("Nothing to change.")},
+            message = _(
+                "Already entered for this calendar: %(days)s. Delete those days first, or choose other dates."
+            ) % {"days": listed + ("…" if len(clashes) > 10 else "")}
+            raise CalendarError(CalendarErrorCode.EXCEPTION_EXISTS, message, {"date_from": message})
+        official = dict(
+            CalendarDay.objects.filter(calendar__isnull=True, date__gte=date_from, date__lte=date_to).values_list(
+                "date", "is_working"
             )
-        day = CalendarDay.objects.create(
-            calendar=calendar, date=date, is_working=is_working, name=name, source=DaySource.ADMIN, created_by=actor
+        )
+        wanted = [day for day in dates if official.get(day, day.weekday() < 5) != is_working]
+        if not wanted:
+            unchanged = (
+                _("These days are already working days.") if is_working else _("These days are already days off.")
+            )
+            raise CalendarError(CalendarErrorCode.EXCEPTION_CHANGES_NOTHING, unchanged, {"date_from": unchanged})
+        rows = CalendarDay.objects.bulk_create(
+            [
+                CalendarDay(
+                    calendar=calendar,
+                    date=day,
+                    is_working=is_working,
+                    kind=kind,
+                    name=name,
+                    source=DaySource.ADMIN,
+                    created_by=actor,
+                )
+                for day in wanted
+            ]
         )
         record(
             actor=actor,
-            action=AccessLog.Action.CREATE,
-            obj=day,
-            detail={"date": date.isoformat(), "is_working": is_working},
+            action=AccessLog.Action.CHANGE,
+            obj=calendar,
+            detail={
+                "from": date_from.isoformat(),
+                "to": date_to.isoformat(),
+                "kind": kind,
+                "name": name,
+                "dates": [day.isoformat() for day in wanted],
+            },
         )
     _changed()
-    return day
+    return rows
 
 
 def calendar_exception_delete(*, actor: Any, calendar: Calendar, day_id: int) -> None:
@@ -194,7 +277,12 @@ def calendar_exception_delete(*, actor: Any, calendar: Calendar, day_id: int) ->
             {"day": _("Official day.")},
         )
     with transaction.atomic():
-        record(actor=actor, action=AccessLog.Action.CHANGE, obj=day, detail={"deleted": day.date.isoformat()})
+        record(
+            actor=actor,
+            action=AccessLog.Action.CHANGE,
+            obj=day,
+            detail={"deleted": day.date.isoformat()},
+        )
         day.delete()
     _changed()
 
@@ -237,7 +325,12 @@ def working_period_update(*, actor: Any, period: WorkingPeriod, start: dt.time, 
         _check_period(calendar=period.calendar, start=start, end=end, exclude=period.pk)
         period.start, period.end = start, end
         period.save(update_fields=["start", "end", "updated_at"])
-        record(actor=actor, action=AccessLog.Action.CHANGE, obj=period, detail={"start": str(start), "end": str(end)})
+        record(
+            actor=actor,
+            action=AccessLog.Action.CHANGE,
+            obj=period,
+            detail={"start": str(start), "end": str(end)},
+        )
     _changed()
     return period
 
@@ -379,8 +472,13 @@ def sla_scan(*, now: dt.datetime | None = None, batch_size: int = SCAN_BATCH) ->
 def _scan(now: dt.datetime, what: str, batch_size: int) -> int:
     stamp, due = ("warned_at", "warn_at") if what == "warn" else ("escalated_at", "due_at")
     open_rows = {"met_at__isnull": True, "cancelled_at__isnull": True, f"{stamp}__isnull": True}
+    # A paused clock waits for no warning; but a target paused after its due time was already
+    # missed, and a paused breach is still a breach (R-4.6, R-4.7): it is escalated and recorded.
+    running = Q(paused_at__isnull=True)
+    if what == "breach":
+        running |= Q(paused_at__gte=F(due))
     ids = list(
-        WorkOrderTarget.objects.filter(**open_rows, **{f"{due}__lte": now}, paused_at__isnull=True)
+        WorkOrderTarget.objects.filter(running, **open_rows, **{f"{due}__lte": now})
         .order_by(due)
         .values_list("pk", flat=True)[:batch_size]
     )
@@ -389,7 +487,7 @@ def _scan(now: dt.datetime, what: str, batch_size: int) -> int:
     supervisors = _supervisors() if what == "breach" else []
     # durable: refuses to run inside a caller's transaction (the claims must commit with the run).
     with transaction.atomic(durable=True):
-        claimable = WorkOrderTarget.objects.filter(pk__in=ids, **open_rows, paused_at__isnull=True)
+        claimable = WorkOrderTarget.objects.filter(running, pk__in=ids, **open_rows)
         if connection.features.has_select_for_update_skip_locked:
             # PostgreSQL: rows another run is claiming right now are skipped, the rest locked;
             # SQLite takes the write lock at BEGIN (IMMEDIATE), which serialises whole runs.

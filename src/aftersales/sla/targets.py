@@ -10,10 +10,13 @@ Which event meets which target:
 - first response (R-4.1): intake on a live channel (phone, walk-in) is the first contact, met at
   the received time; otherwise the first acknowledgement, outbound communication, start or
   resolution.
-- response (R-4.2): start of handling, or the resolution.
+- response (R-4.2): start of handling, the handler contacting the customer (an outbound
+  communication recorded by the assignee: the intake promise tells the customer "we will contact
+  you by" the response time), or the resolution.
 - resolution (R-4.2): resolved.
-- contact after assignment (R-4.3): set at each assignment (a reassignment restarts it); met by
-  an outbound communication, a note by the assignee, or the start of handling.
+- contact after assignment (R-4.3, "the handler contacts the customer"): set at each assignment
+  (a reassignment restarts it); met by a communication or note the assignee records, or the start
+  of handling. Someone else calling the customer is a first response, not the handler's contact.
 - progress update (R-3.6): set at the first assignment; each note or outbound communication meets
   it and sets the next one from that moment; a resolution ends it.
 - green closed within 24 h / yellow progress within 48 h (R-4.5): resolved / a note or outbound
@@ -301,10 +304,13 @@ def on_progress(wo: Any, *, actor: Any, at: dt.datetime | None = None, outbound:
     """A progress note or a communication (``outbound`` when we contacted the customer)."""
     at = _now(at)
     kinds: list[str] = [TargetKind.PROGRESS_UPDATE, TargetKind.COLOUR_YELLOW_PROGRESS]
+    by_handler = wo.assignee_id is not None and actor is not None and actor.pk == wo.assignee_id
     if outbound:
         kinds.append(TargetKind.FIRST_RESPONSE)
-    if outbound or (wo.assignee_id is not None and actor is not None and actor.pk == wo.assignee_id):
+    if by_handler:
         kinds.append(TargetKind.CONTACT_AFTER_ASSIGNMENT)
+        if outbound:
+            kinds.append(TargetKind.RESPONSE)
     targets = _open(wo, kinds)
     had_progress = any(t.kind == TargetKind.PROGRESS_UPDATE and t.started_at <= at for t in targets)
     _meet(wo, targets, at)

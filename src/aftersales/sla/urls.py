@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aftersales.sla import views
+from aftersales.sla import policy_views, views
 
 app_name = "sla"
 
@@ -12,4 +12,11 @@ urlpatterns = [
     path("calendar/years/<int:year>/confirm/", views.year_confirm, name="year_confirm"),
     path("preview/sentence/", views.preview_sentence, name="preview_sentence"),
     path("compliance/", views.compliance_page, name="compliance"),
+    path("policies/", policy_views.policy_list, name="policies"),
+    path("policies/new/", policy_views.policy_create, name="policy_create"),
+    path("policies/preview/", policy_views.policy_preview, name="policy_preview"),
+    path("policies/<int:policy_id>/", policy_views.policy_edit, name="policy"),
+    path("policies/<int:policy_id>/rules/", policy_views.rule_add, name="rule_add"),
+    path("policies/<int:policy_id>/rules/<int:rule_id>/", policy_views.rule_edit, name="rule_edit"),
+    path("policies/<int:policy_id>/rules/<int:rule_id>/delete/", policy_views.rule_delete, name="rule_delete"),
 ]

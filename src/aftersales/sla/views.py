@@ -15,15 +15,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.core.errors import DomainError, NotFound
 from aftersales.sla import selectors, services
-from aftersales.sla.forms import CalendarFilterForm, ComplianceForm, ExceptionForm, PreviewForm
+from aftersales.sla.errors import CalendarErrorCode
+from aftersales.sla.forms import CalendarDaysForm, CalendarFilterForm, ComplianceForm, PreviewForm
 from aftersales.sla.models import Calendar
 from aftersales.sla.official import known_years
 from aftersales.sla.timeline import MAX_YEAR, MIN_YEAR
+from aftersales.web.forms import show_domain_error
 from aftersales.workorders.forms import NOBODY
 
 PERMISSION = services.CALENDAR_PERMISSION
@@ -60,7 +62,7 @@ def _page_url(calendar_id: int, year: int) -> str:
 
 
 def _shown(data: Any) -> tuple[CalendarFilterForm, list[Calendar]]:
-    """Which calendar and year to show (GET, or the year an exception form posts back)."""
+    """Which calendar and year to show (GET, or the year a form posts back)."""
     calendars = list(selectors.calendar_list())
     return CalendarFilterForm(data, calendars=calendars), calendars
 
@@ -68,9 +70,10 @@ def _shown(data: Any) -> tuple[CalendarFilterForm, list[Calendar]]:
 def _render(
     request: HttpRequest,
     calendar_id: int | None,
-    form: ExceptionForm,
+    form: CalendarDaysForm,
     shown: tuple[CalendarFilterForm, list[Calendar]],
     status: int = 200,
+    ask_confirm_empty: bool = False,
 ) -> HttpResponse:
     filters, calendars = shown
     year = filters.values()["year"]
@@ -83,9 +86,12 @@ def _render(
         "years": range(max(MIN_YEAR, year - 1), min(MAX_YEAR, year + 1) + 1),
         "rows": selectors.calendar_exceptions(calendar=calendar, year=year),
         "periods": selectors.working_period_list(calendar=calendar),
-        "warnings": selectors.calendar_warnings(),
-        "year_unseeded": bool(selectors.unseeded_years([year])),
+        "year_status": selectors.calendar_year_status(year=year),
         "year_known": year in known_years(),
+        # The shown year's warning is the page's own (with its action): every page's banner shows
+        # only the other years', so no warning appears twice.
+        "calendar_warnings": selectors.calendar_warnings(except_year=year),
+        "ask_confirm_empty": ask_confirm_empty,
         "form": form,
     }
     return render(request, "sla/calendar.html", context, status=status)
@@ -97,7 +103,7 @@ def _render(
 def calendar_page(request: HttpRequest) -> HttpResponse:
     shown = _shown(request.GET)
     v = shown[0].values()
-    return _render(request, v["calendar"], ExceptionForm(initial={"date": f"{v['year']}-01-01"}), shown)
+    return _render(request, v["calendar"], CalendarDaysForm(initial={"date_from": f"{v['year']}-01-01"}), shown)
 
 
 @require_POST
@@ -105,23 +111,21 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
 @_guard
 def exception_add(request: HttpRequest, calendar_id: int) -> HttpResponse:
     calendar = _calendar(calendar_id)
-    form = ExceptionForm(request.POST)
+    form = CalendarDaysForm(request.POST)
     if form.is_valid():
         try:
-            day = services.calendar_exception_add(
-                actor=request.user,
-                calendar=calendar,
-                date=form.cleaned_data["date"],
-                is_working=form.cleaned_data["kind"],
-                name=form.cleaned_data["name"],
-            )
+            rows = services.calendar_days_add(actor=request.user, calendar=calendar, **form.cleaned_data)
         except DomainError as exc:
-            for field, text in exc.fields.items():
-                form.add_error(field if field in form.fields else None, str(text))
-            form.add_error(None, str(exc.message))
+            show_domain_error(form, exc)
         else:
-            messages.success(request, _("Exception for %(date)s added.") % {"date": day.date.isoformat()})
-            return HttpResponseRedirect(_page_url(calendar.pk, day.date.year))
+            first, last = rows[0].date, rows[-1].date
+            text = ngettext(
+                "%(count)d day entered (%(first)s to %(last)s).",
+                "%(count)d days entered (%(first)s to %(last)s).",
+                len(rows),
+            ) % {"count": len(rows), "first": first.isoformat(), "last": last.isoformat()}
+            messages.success(request, text)
+            return HttpResponseRedirect(_page_url(calendar.pk, first.year))
     return _render(request, calendar.pk, form, _shown(request.POST), status=422)
 
 
@@ -136,7 +140,7 @@ def exception_delete(request: HttpRequest, calendar_id: int, day_id: int) -> Htt
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
-        messages.success(request, _("Exception deleted; the official calendar applies to that date again."))
+        messages.success(request, _("Day deleted; the official calendar applies to that date again."))
     return HttpResponseRedirect(_page_url(calendar.pk, year))
 
 
@@ -158,10 +162,16 @@ def year_seed(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 @_guard
 def year_confirm(request: HttpRequest, year: int) -> HttpResponse:
+    """Confirm a year entered by hand; with no holiday entered the page asks once more first."""
     calendar_id = _int(request.POST.get("calendar"), 0) or selectors.calendar_default_id()
     try:
-        services.calendar_year_confirm(actor=request.user, year=year)
+        services.calendar_year_confirm(
+            actor=request.user, year=year, without_holidays=request.POST.get("without_holidays") == "1"
+        )
     except DomainError as exc:
+        if exc.code == CalendarErrorCode.YEAR_HAS_NO_HOLIDAYS:
+            shown = _shown({"calendar": calendar_id, "year": year})
+            return _render(request, calendar_id, CalendarDaysForm(), shown, ask_confirm_empty=True)
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("The calendar for %(year)s is confirmed.") % {"year": year})

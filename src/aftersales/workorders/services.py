@@ -84,6 +84,18 @@ def _refuse_set_by_system(sent: dict[str, Any]) -> None:
         )
 
 
+def received_at_refusal(received_at: dt.datetime, *, now: dt.datetime) -> str | None:
+    """Why a request cannot have been received at ``received_at`` (None when it can): intake's
+    rule, which the intake page's promise (``sla.selectors.sla_preview_for_intake``) also asks."""
+    if timezone.is_naive(received_at):
+        return str(_("Give the time with its time zone."))
+    if received_at > now + dt.timedelta(minutes=1):
+        return str(_("The received time cannot be in the future."))
+    if received_at < now - MAX_BACKDATE:
+        return str(_("The received time is more than a year ago."))
+    return None
+
+
 def _validate_text(
     errors: dict[str, Any], name: str, value: str, *, limit: int, required: bool, label_missing: Any
 ) -> str:
@@ -173,12 +185,8 @@ def work_order_create(
         errors["colour"] = _("Choose green, yellow or red.")
     if received_at is None:
         received_at = now
-    elif timezone.is_naive(received_at):
-        errors["received_at"] = _("Give the time with its time zone.")
-    elif received_at > now + dt.timedelta(minutes=1):
-        errors["received_at"] = _("The received time cannot be in the future.")
-    elif received_at < now - MAX_BACKDATE:
-        errors["received_at"] = _("The received time is more than a year ago.")
+    elif refusal := received_at_refusal(received_at, now=now):
+        errors["received_at"] = refusal
     if occurred_at is not None:
         if timezone.is_naive(occurred_at):
             errors["occurred_at"] = _("Give the time with its time zone.")
