@@ -38,7 +38,8 @@ def _preview(t: selectors.PreviewTarget) -> dict[str, Any]:
 
 @router.get("/compliance", response=responses({200: ComplianceOut}))
 def sla_compliance(request: HttpRequest, query: Query[ComplianceQuery]) -> Any:
-    """Targets met and breached per month and priority, team, assignee or target kind."""
+    """Work orders per month and priority, team, assignee or target kind, counted once each: met
+    when every target due that month was met in time, breached when one was missed (R-4.7)."""
     rows = selectors.sla_compliance(
         actor=request.user, month_from=query.month_from, month_to=query.month_to, by=query.by
     )

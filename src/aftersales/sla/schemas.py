@@ -45,8 +45,8 @@ class ComplianceRowOut(Schema):
     month: str = Field(description="YYYY-MM, Asia/Shanghai, by the target's due time.")
     key: str
     label: str
-    met: int
-    breached: int
+    met: int = Field(description="Work orders whose targets due that month were all met in time.")
+    breached: int = Field(description="Work orders with a target due that month that was missed.")
     met_rate: float | None = Field(description="Percent met of met + breached; null when none.")
 
 
