@@ -214,6 +214,8 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "aftersales@localhost")
 # Dotted path of the SMS gateway class; the demo one writes to a log table.
 SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "aftersales.core.sms.LogTableGateway")
+# Where customers open the portal: the links in their e-mails and SMS (no trailing slash).
+PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Background work: SqliteHuey in DATA_DIR (never the application's database file);
 # RedisHuey when HUEY_REDIS_URL is set. Tests run in immediate mode.

@@ -87,15 +87,15 @@ def test_inbox_lists_only_own_in_app_notifications_and_marks_read(client):
     client.force_login(me)
     response = client.get(reverse("core:inbox"))
     assert response.status_code == 200
-    assert list(response.context["rows"]) == [mine]
-    assert response.context["unread_count"] == 1
+    assert [group.latest for group in response.context["groups"]] == [mine]
+    assert response.context["unread_notifications"]() == 1
     assert "别人的通知" not in response.content.decode()
 
     response = client.post(reverse("core:inbox_read", args=[mine.pk]))
     assert response.status_code == 302
     mine.refresh_from_db()
     assert mine.read_at is not None
-    assert client.get(reverse("core:inbox"), {"unread": "1"}).context["rows"] == []
+    assert client.get(reverse("core:inbox"), {"unread": "1"}).context["groups"] == []
 
 
 def test_inbox_cannot_touch_someone_elses_notification(client):

@@ -20,13 +20,13 @@ def _nav_names(user) -> list[str]:
 @pytest.mark.usefixtures("shell_urls")
 def test_technician_sees_only_what_a_technician_may_use(technician):
     names = _nav_names(technician)
-    assert names == ["workorders:list", "customers:list", "core:inbox"]
+    assert names == ["workorders:list", "customers:list"]
 
 
 @pytest.mark.usefixtures("shell_urls")
 def test_agent_also_records_requests(agent):
     names = _nav_names(agent)
-    assert names == ["workorders:list", "workorders:intake", "customers:list", "core:inbox"]
+    assert names == ["workorders:list", "workorders:intake", "customers:list"]
     assert "audit:log" not in names
     assert "admin:index" not in names
 
@@ -43,9 +43,18 @@ def test_administrator_sees_every_staff_page(admin_user):
         "audit:log",
         "core:outbox",
         "accounts:lockouts",
-        "core:inbox",
         "admin:index",
     ]
+
+
+@pytest.mark.usefixtures("shell_urls")
+def test_staff_get_their_notifications_beside_the_user_menu_and_customers_do_not(technician, customer_user):
+    """The bell beside the user menu (with the unread count) instead of one more navbar link."""
+    request = RequestFactory().get("/")
+    request.user = technician
+    assert navigation(request)["inbox_link"].url_name == "core:inbox"
+    request.user = customer_user
+    assert navigation(request)["inbox_link"] is None
 
 
 @pytest.mark.usefixtures("shell_urls")

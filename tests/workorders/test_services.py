@@ -55,7 +55,7 @@ def test_r3_1_rolled_back_create_gives_its_number_back(agent, monkeypatch):
     real_next_number = services.next_number
     monkeypatch.setattr(services, "next_number", lambda *a: drawn.append(real_next_number(*a)) or drawn[-1])
 
-    def broken(wo):
+    def broken(wo, **_kwargs):
         raise RuntimeError("mail queue down")
 
     monkeypatch.setattr(services.notifications, "work_order_created", broken)

@@ -10,6 +10,11 @@ exactly as the ORM's INSERT does: the field's ``pre_save(obj, add=True)`` (``aut
 Like ``bulk_create`` it sends no ``pre_save``/``post_save`` signals and does not call the model's
 ``save()``: use it for append-only rows whose ``save()`` adds no behaviour (the project has no
 model signals; ``AccessLog.save`` only refuses updates, which this never does).
+
+``skip_conflicts_on`` names a unique column: rows whose value is already there are skipped by the
+database (``ON CONFLICT DO NOTHING``, the same on SQLite and PostgreSQL) and stay unsaved, still in
+the same one statement, so a repeated write neither duplicates nor breaks the caller's
+transaction (the outbox's de-duplication keys).
 """
 
 from __future__ import annotations
@@ -21,11 +26,11 @@ from django.db import connection, models
 
 if TYPE_CHECKING:
     Fields = list[models.Field[Any, Any]]
-_statements: dict[tuple[str, type[models.Model], int], tuple[str, Fields]] = {}
+_statements: dict[tuple[str, type[models.Model], int, str], tuple[str, Fields]] = {}
 
 
-def _statement(model: type[models.Model], rows: int) -> tuple[str, Fields]:
-    key = (connection.vendor, model, rows)
+def _statement(model: type[models.Model], rows: int, skip_conflicts_on: str = "") -> tuple[str, Fields]:
+    key = (connection.vendor, model, rows, skip_conflicts_on)
     found = _statements.get(key)
     if found is None:
         meta = model._meta
@@ -36,28 +41,55 @@ def _statement(model: type[models.Model], rows: int) -> tuple[str, Fields]:
             raise TypeError(f"insert() cannot write {model.__name__}: a field needs its own placeholder")
         quote = connection.ops.quote_name
         row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        returning = quote(meta.pk.column or "id")
+        conflict = ""
+        if skip_conflicts_on:
+            unique = meta.get_field(skip_conflicts_on)
+            if not isinstance(unique, models.Field) or not unique.unique:
+                raise TypeError(f"insert() skips conflicts on a unique column, not {skip_conflicts_on!r}")
+            conflict = " ON CONFLICT DO NOTHING"
+            returning += f", {quote(str(unique.column))}"
         sql = (
             f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(field.column)) for field in fields)}) "  # noqa: S608 - model metadata
-            f"VALUES {', '.join([row] * rows)} RETURNING {quote(meta.pk.column or 'id')}"
+            f"VALUES {', '.join([row] * rows)}{conflict} RETURNING {returning}"
         )
         found = _statements[key] = (sql, fields)
     return found
 
 
-def insert(objs: Sequence[models.Model]) -> None:
-    """Write ``objs`` (new instances of one model) and set their ids."""
+def insert(objs: Sequence[models.Model], *, skip_conflicts_on: str = "") -> list[models.Model]:
+    """Write ``objs`` (new instances of one model), set their ids and return the rows written:
+    all of them, or with ``skip_conflicts_on`` those whose value of that column was not there."""
     if not objs:
-        return
+        return []
     model = type(objs[0])
     if any(type(obj) is not model or not obj._state.adding for obj in objs):
         raise TypeError("insert() takes new, unsaved instances of one model")
-    sql, fields = _statement(model, len(objs))
+    sql, fields = _statement(model, len(objs), skip_conflicts_on)
     params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objs for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        # Ids are handed out in row order; sorted, they match ``objs`` whatever order RETURNING uses.
-        ids = sorted(row[0] for row in cursor.fetchall())
-    for obj, pk in zip(objs, ids, strict=True):
-        obj.pk = pk
-        obj._state.adding = False
-        obj._state.db = connection.alias
+        returned = cursor.fetchall()
+    if skip_conflicts_on:
+        # A written row is known by its unique value; rows without one (NULL never conflicts)
+        # are all written, and take the remaining ids in row order, as below.
+        by_value = {row[1]: row[0] for row in returned if row[1] is not None}
+        written: list[models.Model] = []
+        anonymous = iter(sorted(row[0] for row in returned if row[1] is None))
+        for obj in objs:
+            value = getattr(obj, skip_conflicts_on)
+            pk = next(anonymous) if value is None else by_value.pop(value, None)
+            if pk is not None:
+                _saved(obj, pk)
+                written.append(obj)
+        return written
+    # Ids are handed out in row order; sorted, they match ``objs`` whatever order RETURNING uses.
+    for obj, pk in zip(objs, sorted(row[0] for row in returned), strict=True):
+        _saved(obj, pk)
+    return list(objs)
+
+
+def _saved(obj: models.Model, pk: Any) -> None:
+    obj.pk = pk
+    obj._state.adding = False
+    obj._state.db = connection.alias

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from huey.contrib.djhuey import HUEY
 
+from aftersales.core.db import insert
 from aftersales.core.errors import DomainError, ErrorCode, NotFound, PermissionDenied, ValidationFailed
 from aftersales.core.models import OutboxMessage
 from aftersales.core.sms import PermanentDeliveryError, get_sms_gateway
@@ -75,7 +76,15 @@ def backoff_delay(attempts: int) -> timedelta:
 
 
 def _message(
-    *, channel: str, recipient: User | None, address: str, subject: str, body: str, topic: str, dedupe_key: str | None
+    *,
+    channel: str,
+    recipient: User | None,
+    address: str,
+    subject: str,
+    body: str,
+    topic: str,
+    kind: str = "",
+    dedupe_key: str | None,
 ) -> OutboxMessage:
     """A validated, unsaved message."""
     if not transaction.get_connection().in_atomic_block:
@@ -105,6 +114,7 @@ def _message(
         subject=" ".join(subject.split())[:255],
         body=body,
         topic=topic[:128],
+        kind=kind[:32],
         dedupe_key=dedupe_key or None,
     )
 
@@ -112,18 +122,17 @@ def _message(
 def _write(messages: list[OutboxMessage]) -> list[OutboxMessage]:
     """Insert in one statement. Messages with a de-duplication key that is already there are
     skipped by the database (ON CONFLICT DO NOTHING), so a concurrent or repeated write neither
-    duplicates nor breaks the caller's transaction; the stored messages are returned."""
+    duplicates nor breaks the caller's transaction; the stored messages are returned (those
+    skipped are read back, which only a repeated write pays for)."""
     if not messages:
         return []
-    keys = [m.dedupe_key for m in messages if m.dedupe_key]
-    if not keys:
-        stored = OutboxMessage.objects.bulk_create(messages)
-    else:
-        OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
-        by_key = {m.dedupe_key: m for m in OutboxMessage.objects.filter(dedupe_key__in=keys)}
-        stored = [by_key[m.dedupe_key] if m.dedupe_key else m for m in messages]
+    written = insert(messages, skip_conflicts_on="dedupe_key")
+    if len(written) < len(messages):
+        skipped = [m.dedupe_key for m in messages if m.pk is None]
+        by_key = {m.dedupe_key: m for m in OutboxMessage.objects.filter(dedupe_key__in=skipped)}
+        messages = [m if m.pk is not None else by_key[m.dedupe_key] for m in messages]
     _deliver_after_commit()
-    return stored
+    return messages
 
 
 def outbox_enqueue(
@@ -134,14 +143,16 @@ def outbox_enqueue(
     subject: str = "",
     body: str,
     topic: str = "",
+    kind: str = "",
     dedupe_key: str | None = None,
 ) -> OutboxMessage:
     """Write one notification to the outbox; it is delivered after the caller's transaction commits.
 
     Must run inside the caller's ``transaction.atomic()`` (so the message commits or rolls back
     with its cause) and sends nothing itself. ``address`` defaults to the recipient's e-mail
-    (``email``) or phone (``sms``); ``in_app`` needs a recipient. The same ``dedupe_key`` twice
-    returns the first message instead of writing a second one.
+    (``email``) or phone (``sms``); ``in_app`` needs a recipient. ``topic`` names the object it
+    is about (``core.subjects.topic_for``), ``kind`` what happened to it. The same ``dedupe_key``
+    twice returns the first message instead of writing a second one. One INSERT.
     """
     message = _message(
         channel=channel,
@@ -150,6 +161,7 @@ def outbox_enqueue(
         subject=subject,
         body=body,
         topic=topic,
+        kind=kind,
         dedupe_key=dedupe_key,
     )
     return _write([message])[0]
@@ -165,6 +177,7 @@ class Notice:
     topic: str
     dedupe_key_prefix: str | None = None
     channels: tuple[str, ...] = (Channel.IN_APP, Channel.EMAIL, Channel.SMS)
+    kind: str = ""
 
 
 def notify_users(notices: Iterable[Notice]) -> list[OutboxMessage]:
@@ -195,6 +208,7 @@ def notify_users(notices: Iterable[Notice]) -> list[OutboxMessage]:
                     subject=notice.subject,
                     body=text,
                     topic=notice.topic,
+                    kind=notice.kind,
                     dedupe_key=f"{prefix}:{channel}" if prefix else None,
                 )
             )
@@ -209,12 +223,13 @@ def notify_user(
     topic: str,
     channels: Iterable[str] = (Channel.IN_APP, Channel.EMAIL, Channel.SMS),
     dedupe_key_prefix: str | None = None,
+    kind: str = "",
 ) -> list[OutboxMessage]:
     """``notify_users`` for one user; ``user=None`` (say, a work order nobody is assigned to
     yet) notifies nobody."""
     if user is None:
         return []
-    return notify_users([Notice(user, subject, body, topic, dedupe_key_prefix, tuple(channels))])
+    return notify_users([Notice(user, subject, body, topic, dedupe_key_prefix, tuple(channels), kind)])
 
 
 def _deliver_after_commit() -> None:
@@ -399,15 +414,21 @@ def outbox_retry(*, actor: User, message_id: int) -> OutboxMessage:
     return message
 
 
-def inbox_mark_read(*, actor: User, message_id: int) -> OutboxMessage:
-    """Mark one of the actor's own in-app notifications as read (idempotent)."""
+def inbox_mark_read(*, actor: User, message_id: int, now: datetime | None = None) -> OutboxMessage:
+    """Mark one of the actor's own in-app notifications as read, with the others of its group: the
+    same kind of news about the same object, which the inbox shows as one row (idempotent)."""
+    now = now or timezone.now()
     with transaction.atomic():
         message = OutboxMessage.objects.filter(pk=message_id, recipient=actor, channel=Channel.IN_APP).first()
         if message is None:
             raise NotFound(_("This notification does not exist."))
+        unread = OutboxMessage.objects.filter(recipient=actor, channel=Channel.IN_APP, read_at__isnull=True)
+        if message.topic:
+            unread.filter(topic=message.topic, kind=message.kind).update(read_at=now)
+        else:
+            unread.filter(pk=message.pk).update(read_at=now)
         if message.read_at is None:
-            message.read_at = timezone.now()
-            message.save(update_fields=["read_at"])
+            message.read_at = now
     return message
 
 

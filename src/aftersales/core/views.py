@@ -29,6 +29,7 @@ from aftersales.core.outbox import (
     worker_is_down,
     worker_last_seen,
 )
+from aftersales.core.subjects import subjects_shown
 
 if TYPE_CHECKING:
     from aftersales.accounts.models import User
@@ -69,13 +70,15 @@ def outbox(request: HttpRequest) -> HttpResponse:
     filters = {k: v for k, v in (("status", status), ("channel", channel)) if v}
     counts = selectors.outbox_status_counts(actor=user)
     last_seen = worker_last_seen()
+    # What each message is about, by its label and linked, as far as this user may see it.
+    subjects = subjects_shown(actor=user, topics={m.topic for m in rows if m.topic})
     return render(
         request,
         "core/outbox.html",
         {
             "rows": rows,
             # Each row with its address as this user may see it (masked without contact details).
-            "items": [(m, shown_contact_address(user, m.address)) for m in rows],
+            "items": [(m, shown_contact_address(user, m.address), subjects.get(m.topic)) for m in rows],
             "worker_last_seen": last_seen,
             "worker_down": worker_is_down(last_seen=last_seen),
             "next_before": next_before,
@@ -114,20 +117,60 @@ def inbox(request: HttpRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET)
     v = form.values()
     unread_only = v["unread"] == "1"
-    qs = selectors.inbox_list(actor=user, unread_only=unread_only, before_id=v["before"])
-    rows, next_before = _page(list(qs[: PAGE_SIZE + 1]))
+    groups = selectors.inbox_groups(actor=user, unread_only=unread_only, before_id=v["before"], limit=PAGE_SIZE + 1)
+    next_before = None
+    if len(groups) > PAGE_SIZE:
+        groups = groups[:PAGE_SIZE]
+        next_before = groups[-1].latest.pk
     return render(
         request,
         "core/inbox.html",
         {
-            "rows": rows,
+            "groups": groups,
             "next_before": next_before,
             "unread_only": unread_only,
-            "unread_count": selectors.inbox_unread_count(actor=user),
             "paged": v["before"] is not None,
             "form": form,
         },
     )
+
+
+MENU_SIZE = 8
+
+
+@require_GET
+@login_required
+def inbox_menu(request: HttpRequest) -> HttpResponse:
+    """The navbar's notification menu (loaded when it is opened): the newest rows of the inbox."""
+    groups = selectors.inbox_groups(actor=_user(request), limit=MENU_SIZE)
+    return render(request, "core/_inbox_menu.html", {"groups": groups})
+
+
+@require_GET
+@login_required
+def inbox_group(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every notification of one inbox row (htmx, when the row is expanded)."""
+    rows = selectors.inbox_group_messages(actor=_user(request), message_id=pk)
+    if not rows:
+        raise Http404
+    return render(request, "core/_inbox_group.html", {"rows": rows})
+
+
+@require_GET
+@login_required
+def inbox_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open what a notification is about: it (and its group) is read, and the reader goes to the
+    object's page if they may still see it; if not, back to the inbox without it."""
+    user = _user(request)
+    try:
+        message = inbox_mark_read(actor=user, message_id=pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    subject = subjects_shown(actor=user, topics=[message.topic]).get(message.topic) if message.topic else None
+    if subject is None:
+        messages.info(request, _("This notification links to nothing you can open now."))
+        return redirect("core:inbox")
+    return HttpResponseRedirect(subject.url)
 
 
 @require_POST
@@ -146,4 +189,4 @@ def inbox_read_all(request: HttpRequest) -> HttpResponse:
     count = inbox_mark_all_read(actor=_user(request))
     if count:
         messages.success(request, _("All notifications are marked as read."))
-    return redirect("core:inbox")
+    return _back(request, "core:inbox")

@@ -53,6 +53,14 @@ class CustomerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Shown to everyone who handles this customer, e.g. 'elderly at home, prefer mornings'."),
     )
+    notification_channel = forms.TypedChoiceField(
+        label=_("Messages by"),
+        choices=Customer.NotificationChannel.choices,
+        initial=Customer.NotificationChannel.SMS,
+        required=False,
+        empty_value=Customer.NotificationChannel.SMS,  # the select always sends one; SMS is the default
+        help_text=Customer._meta.get_field("notification_channel").help_text,
+    )
 
     def service_values(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -65,6 +73,7 @@ class CustomerForm(forms.Form):
             "email": data["email"],
             "address": data["address"],
             "service_preferences": data["service_preferences"],
+            "notification_channel": data["notification_channel"],
         }
 
 

@@ -41,6 +41,22 @@ class Customer(models.Model):
         blank=True,
         help_text=_("Shown to everyone who handles this customer, e.g. 'elderly at home, prefer mornings'."),
     )
+
+    class NotificationChannel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("E-mail")
+        NONE = "none", _("No messages")
+
+    notification_channel = models.CharField(
+        _("messages by"),
+        max_length=8,
+        choices=NotificationChannel.choices,
+        default=NotificationChannel.SMS,
+        help_text=_(
+            "How the customer is told that their request was received, assigned, resolved and closed "
+            "(the other channel when this one has no address)."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

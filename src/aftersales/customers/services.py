@@ -36,7 +36,17 @@ def _check_contact_fields(errors: dict[str, Any], *, phone: str, email: str) -> 
 
 # What customer_create sets and customer_update may change; texts the database does not bound
 # get the API's limits (customers/schemas.py).
-CUSTOMER_FIELDS = ("name", "kind", "phone", "email", "address", "region_id", "category_id", "service_preferences")
+CUSTOMER_FIELDS = (
+    "name",
+    "kind",
+    "phone",
+    "email",
+    "address",
+    "region_id",
+    "category_id",
+    "service_preferences",
+    "notification_channel",
+)
 TEXT_LIMITS = {"service_preferences": 2000, "configuration": 4000}
 
 
@@ -69,6 +79,7 @@ def customer_create(
     region_id: int | None = None,
     category_id: int | None = None,
     service_preferences: str = "",
+    notification_channel: str = Customer.NotificationChannel.SMS,
     contact_name: str = "",
 ) -> Customer:
     _require(actor, "customers.add_customer")
@@ -82,6 +93,7 @@ def customer_create(
         region_id=region_id,
         category_id=category_id,
         service_preferences=service_preferences.strip(),
+        notification_channel=notification_channel,
     )
     errors = field_errors(customer, CUSTOMER_FIELDS, max_lengths=TEXT_LIMITS)
     contact_name = contact_name.strip()

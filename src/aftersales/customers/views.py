@@ -140,6 +140,7 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "email": customer.email,
         "address": customer.address,
         "service_preferences": customer.service_preferences,
+        "notification_channel": customer.notification_channel,
     }
     form = CustomerForm(request.POST or None, initial=initial)
     if submit(form, lambda: services.customer_update(actor=user, customer=customer, **form.service_values())):

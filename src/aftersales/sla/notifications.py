@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from aftersales.core.outbox import Notice
 from aftersales.sla.models import TargetKind, WorkOrderTarget
 
+SLA_WARNING, SLA_BREACH = "sla_warning", "sla_breach"
+
 
 def local_time(moment: dt.datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
@@ -34,6 +36,7 @@ def target_warning(target: WorkOrderTarget) -> list[Notice]:
                 subject=_("SLA warning: %(number)s %(target)s is due at %(due)s") % values,
                 body=_("Work order %(number)s: the target “%(target)s” is due at %(due)s. Please act now.") % values,
                 topic=f"workorder:{wo.pk}",
+                kind=SLA_WARNING,  # the inbox shows a work order's warnings as one row
                 dedupe_key_prefix=f"sla:{target.pk}:warn",
             )
         ]
@@ -65,6 +68,7 @@ def target_breached(target: WorkOrderTarget, supervisors: list[Any]) -> list[Not
                 subject=subject,
                 body=body,
                 topic=f"workorder:{wo.pk}",
+                kind=SLA_BREACH,  # the inbox shows a work order's breaches as one row
                 dedupe_key_prefix=f"sla:{target.pk}:breach:{user.pk}",
             )
             for user in supervisors

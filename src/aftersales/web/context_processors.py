@@ -8,6 +8,9 @@ Contract (templates rely on it):
   fits on one row at 1280 px; a group of one is shown as its link).
 - ``portal_links``: the same for the customer portal navbar.
 - ``navigation``: alias of the list that fits the user (portal links for a customer user).
+- ``inbox_link``: the staff's notifications (a bell menu beside the user menu), or None;
+  ``unread_notifications``: a callable, read only when a page shows it, at most once a request
+  (one indexed COUNT, ``core.selectors.inbox_unread_count``).
 - ``product_name``: the translated product name.
 
 A link whose URL name does not resolve (its app is not built yet) is left out rather than
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache, partial
 from typing import Any, NamedTuple
 
 from django.http import HttpRequest
@@ -86,7 +90,6 @@ STAFF_ITEMS: list[_Item] = [
     _Item(_("Audit log"), "audit:log", "shield-check", _perm("audit.view_accesslog"), ADMIN_GROUP),
     _Item(_("Outbox"), "core:outbox", "send", _perm("core.view_outbox"), ADMIN_GROUP),
     _Item(_("Log-in lock-outs"), "accounts:lockouts", "shield-lock", _perm("axes.view_accessattempt"), ADMIN_GROUP),
-    _Item(_("Notifications"), "core:inbox", "bell", _is_staff_user),
     _Item(
         pgettext_lazy("navigation", "Administration"),
         "admin:index",
@@ -95,6 +98,9 @@ STAFF_ITEMS: list[_Item] = [
         ADMIN_GROUP,
     ),
 ]
+
+# Beside the user menu, with the unread count and the newest notifications as links.
+INBOX_ITEM = _Item(_("Notifications"), "core:inbox", "bell", _is_staff_user)
 
 PORTAL_ITEMS: list[_Item] = [
     _Item(_("My requests"), "portal:home", "card-list", _is_customer_user),
@@ -155,12 +161,18 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         return context
     nav_links = _links(request, STAFF_ITEMS)
     portal_links = _links(request, PORTAL_ITEMS)
+    inbox = _links(request, [INBOX_ITEM])
     context.update(
         nav_links=nav_links,
         nav_menu=_menu(nav_links),
         portal_links=portal_links,
         navigation=portal_links if _is_customer_user(user) else nav_links,
+        inbox_link=inbox[0] if inbox else None,
     )
+    if inbox:
+        from aftersales.core.selectors import inbox_unread_count
+
+        context["unread_notifications"] = cache(partial(inbox_unread_count, actor=user))
     if not _is_customer_user(user) and user.has_perm("sla.change_calendarday"):
         # A year without its official calendar makes every deadline wrong around holidays:
         # those who can fix it see it on every page (a callable: read only when shown).

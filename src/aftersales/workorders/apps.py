@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class WorkordersConfig(AppConfig):
     name = "aftersales.workorders"
     verbose_name = _("Work orders")
+
+    def ready(self) -> None:
+        from aftersales.core.subjects import subject_type_register
+        from aftersales.workorders.notifications import TOPIC_TYPE, shown_subjects
+
+        # Notifications about a work order link to it, for readers who may still see it.
+        subject_type_register(TOPIC_TYPE, shown_subjects)

@@ -13,7 +13,12 @@ from aftersales.customers.schemas import ContactOut, InstalledProductOut, Produc
 from aftersales.workorders import states
 from aftersales.workorders.attachments import CONTENT_TYPES
 from aftersales.workorders.models import Attachment, Channel, Communication
-from aftersales.workorders.selectors import MAX_PAGE_SIZE, work_order_shown
+from aftersales.workorders.selectors import (
+    MAX_PAGE_SIZE,
+    work_order_engineer,
+    work_order_promise,
+    work_order_shown,
+)
 from aftersales.workorders.services import (
     DEMAND_MAX_LENGTH,
     MAX_TEXT,
@@ -185,6 +190,20 @@ class CustomerCard(Schema):
         return shown_address(context["request"].user, obj.address, customer_id=obj.pk)
 
 
+class EngineerOut(Schema):
+    name: str
+    phone: str = Field(description="The engineer's work phone; empty when none is recorded.")
+
+
+class PromiseOut(Schema):
+    """The promised times as they stand (R-2.5): null where the work order has no such target."""
+
+    respond_by: dt.datetime | None
+    responded_at: dt.datetime | None
+    resolve_by: dt.datetime | None
+    resolved_at: dt.datetime | None
+
+
 class WorkOrderOut(ShownToCaller):
     id: int
     number: str
@@ -219,11 +238,24 @@ class WorkOrderOut(ShownToCaller):
     updated_at: dt.datetime
     allowed_actions: list[WorkOrderAction] = Field(description="Lifecycle actions the caller may take now.")
 
+    engineer: EngineerOut | None = Field(
+        description="Who handles it, as the customer is told: name and work phone (a portal user sees this, not `assignee`)."
+    )
+    promise: PromiseOut = Field(description="When we respond and expect to resolve it, as it stands now (R-2.5).")
+
     @staticmethod
     def resolve_allowed_actions(obj: Any, context: Any) -> list[str]:
         from aftersales.workorders.services import available_actions
 
         return available_actions(actor=context["request"].user, wo=obj)
+
+    @staticmethod
+    def resolve_engineer(obj: Any) -> Any:
+        return work_order_engineer(work_order=obj)
+
+    @staticmethod
+    def resolve_promise(obj: Any, context: Any) -> Any:
+        return work_order_promise(actor=context["request"].user, work_order=obj)
 
 
 class NoteIn(Schema):

@@ -209,15 +209,36 @@ HIDDEN_FROM_CUSTOMERS = frozenset(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Engineer:
+    """Who handles a request, as its customer may know them: the name and the work phone."""
+
+    name: str
+    phone: str
+
+
+def work_order_engineer(*, work_order: Any) -> Engineer | None:
+    """The engineer assigned to ``work_order`` (as shown or not; no query: the work order's
+    assignee), or None."""
+    work_order = _unshown(work_order)
+    assignee = work_order.assignee if work_order.assignee_id else None
+    if assignee is None:
+        return None
+    return Engineer(name=str(assignee), phone=(assignee.phone or "").strip())
+
+
 class CustomerFacing:
     """A work order as its customer sees it: it reads like the work order, except that every
     field in ``HIDDEN_FROM_CUSTOMERS`` reads as None, and so does the resolution while the
-    request is open again (reopening withdrew it)."""
+    request is open again (reopening withdrew it). Instead of the assignee it has ``engineer``
+    (name and work phone), and ``promise``: the promised times as they stand (R-2.5)."""
 
-    __slots__ = ("_hidden", "_work_order")
+    __slots__ = ("_actor", "_hidden", "_promise", "_work_order")
 
-    def __init__(self, work_order: Any) -> None:
+    def __init__(self, work_order: Any, actor: Any) -> None:
         self._work_order = work_order
+        self._actor = actor
+        self._promise: Any = None
         self._hidden = HIDDEN_FROM_CUSTOMERS | ({"resolution"} if work_order.is_open else frozenset())
 
     def __getattr__(self, name: str) -> Any:
@@ -225,11 +246,33 @@ class CustomerFacing:
             return None
         return getattr(self._work_order, name)
 
+    @property
+    def engineer(self) -> Engineer | None:
+        return work_order_engineer(work_order=self._work_order)
+
+    @property
+    def promise(self) -> Any:
+        if self._promise is None:  # one query, when a page or the API reads it
+            self._promise = work_order_promise(actor=self._actor, work_order=self._work_order)
+        return self._promise
+
+
+def _unshown(work_order: Any) -> Any:
+    return work_order._work_order if isinstance(work_order, CustomerFacing) else work_order
+
+
+def work_order_promise(*, actor: Any, work_order: Any) -> Any:
+    """``sla.selectors.Promise``: the promised response and resolution times as they stand, of
+    ``work_order`` as shown or not (one query)."""
+    from aftersales.sla.selectors import work_order_promise as promise
+
+    return promise(actor=actor, work_order=_unshown(work_order))
+
 
 def work_order_shown(*, actor: Any, work_order: Any) -> Any:
     """``work_order`` as ``actor`` may see it: all of it for staff, ``CustomerFacing`` for a
     portal user. The portal pages render this and the API serialises it (schemas.py)."""
-    return CustomerFacing(work_order) if is_portal_user(actor) else work_order
+    return CustomerFacing(work_order, actor) if is_portal_user(actor) else work_order
 
 
 # Status changes whose text is written for the customer: the resolution and what we wait for

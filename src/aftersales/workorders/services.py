@@ -271,7 +271,7 @@ def work_order_create(
                 _move(wo, actor, Action.CLOSE, Status.CLOSED, text=str(_("Answered on the spot.")), at=now)
                 wo.save()
             sla_targets.on_created(wo, targets)  # SLA
-            notifications.work_order_created(wo)
+            notifications.work_order_created(wo, targets=targets)  # the customer's acknowledgement
             return wo
 
     return create()
@@ -340,13 +340,13 @@ def _move(
     text: str = "",
     data: dict[str, Any] | None = None,
     at: dt.datetime | None = None,
-) -> None:
+) -> WorkOrderEvent:
     sources, _default = TRANSITIONS[action]
     if wo.status not in sources:
         raise _illegal(wo, action)
     source = wo.status
     wo.status = target
-    _event(
+    return _event(
         wo,
         actor,
         WorkOrderEvent.Kind.STATUS,
@@ -492,7 +492,7 @@ def work_order_assign(*, actor: Any, work_order_id: int, assignee_id: int, note:
         if wo.assignee_id == assignee.pk and wo.status == Status.ASSIGNED:
             raise ValidationFailed({"assignee_id": _("The work order is already assigned to this person.")})
         previous = wo.assignee
-        _move(
+        event = _move(
             wo,
             actor,
             Action.ASSIGN,
@@ -511,7 +511,7 @@ def work_order_assign(*, actor: Any, work_order_id: int, assignee_id: int, note:
         wo.save()
         sla_targets.on_assigned(wo)  # SLA
         record(actor=actor, action="change", obj=wo, detail={"action": Action.ASSIGN, "assignee": assignee.pk})
-        notifications.work_order_assigned(wo, assignee=assignee, by=actor)
+        notifications.work_order_assigned(wo, assignee=assignee, by=actor, event=event)
     return wo
 
 
@@ -568,7 +568,7 @@ def work_order_resolve(*, actor: Any, work_order_id: int, resolution: str, techn
     technical_solution = _optional_text(technical_solution, "technical_solution")
     with transaction.atomic():
         wo = _locked(actor, work_order_id, Action.RESOLVE)
-        _move(
+        event = _move(
             wo, actor, Action.RESOLVE, Status.RESOLVED, text=resolution, data={"technical_solution": technical_solution}
         )
         wo.resolution = resolution
@@ -577,7 +577,7 @@ def work_order_resolve(*, actor: Any, work_order_id: int, resolution: str, techn
         wo.save()
         sla_targets.on_resolved(wo, at=wo.resolved_at)  # SLA
         record(actor=actor, action="change", obj=wo, detail={"action": Action.RESOLVE})
-        notifications.work_order_resolved(wo)
+        notifications.work_order_resolved(wo, event=event)
     return wo
 
 
@@ -605,12 +605,15 @@ def work_order_close(*, actor: Any, work_order_id: int, reason: str = "") -> Wor
         wo = _locked(actor, work_order_id, Action.CLOSE)
         if wo.status == Status.RESOLVED and not reason:
             raise ValidationFailed({"reason": _("The customer has not confirmed: give the reason for closing anyway.")})
-        _move(wo, actor, Action.CLOSE, Status.CLOSED, text=reason, data={"confirmed": wo.status == Status.CONFIRMED})
+        event = _move(
+            wo, actor, Action.CLOSE, Status.CLOSED, text=reason, data={"confirmed": wo.status == Status.CONFIRMED}
+        )
         if wo.confirmed_at is None:
             wo.close_reason = reason
         wo.closed_at = timezone.now()
         wo.save()
         record(actor=actor, action="change", obj=wo, detail={"action": Action.CLOSE})
+        notifications.work_order_closed(wo, event=event)
     return wo
 
 
@@ -620,14 +623,14 @@ def work_order_reopen(*, actor: Any, work_order_id: int, reason: str) -> WorkOrd
     with transaction.atomic():
         wo = _locked(actor, work_order_id, Action.REOPEN)
         target = Status.ASSIGNED if wo.assignee_id else Status.ACKNOWLEDGED
-        _move(wo, actor, Action.REOPEN, target, text=reason)
+        event = _move(wo, actor, Action.REOPEN, target, text=reason)
         wo.resolved_at = wo.confirmed_at = wo.closed_at = None
         wo.close_reason = ""
         wo.save()
         sla_targets.on_reopened(wo)  # SLA
         record(actor=actor, action="change", obj=wo, detail={"action": Action.REOPEN})
         if wo.assignee is not None:
-            notifications.work_order_reopened(wo)
+            notifications.work_order_reopened(wo, event=event)
     return wo
 
 

@@ -37,8 +37,12 @@ class OutboxMessage(models.Model):
     address = models.CharField(_("address"), max_length=255, blank=True, help_text=_("E-mail address or phone number"))
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     body = models.TextField(_("body"))
-    # What caused it, e.g. "workorder:42", for tracing and de-duplication.
+    # What it is about, "<kind>:<id>" (e.g. "workorder:42"): the inbox links it to that object,
+    # checked against the reader's scope when opened (core/subjects.py), and the outbox shows its label.
     topic = models.CharField(_("topic"), max_length=128, blank=True, db_index=True)
+    # What happened, e.g. "sla_breach": the inbox shows repeated notifications of one kind about
+    # one object as one row.
+    kind = models.CharField(_("kind"), max_length=32, blank=True)
     dedupe_key = models.CharField(max_length=191, null=True, blank=True, unique=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
