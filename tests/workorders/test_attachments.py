@@ -266,3 +266,11 @@ def test_r13_2_opening_a_file_is_in_the_access_log_a_thumbnail_is_not(agent, wo)
     response = attachments.attachment_download(actor=agent, work_order_id=wo.pk, attachment_id=attachment.pk)
     assert response["Content-Type"] == "image/jpeg"
     assert AccessLog.objects.filter(action="view", object_type="attachment", object_id=str(attachment.pk)).exists()
+
+
+def test_the_demo_customers_photo_is_one_the_service_accepts(agent, wo):
+    """The demo (demo/seed.py) attaches a drawn photo to the demo customer's portal repairs."""
+    from aftersales.demo.seed import demo_photo
+
+    attachment = _add(portal_user(wo.customer), wo, demo_photo(wo.pk), "故障照片.jpg")
+    assert (attachment.kind, attachment.visible_to_customer, bool(attachment.thumbnail)) == ("jpeg", True, True)

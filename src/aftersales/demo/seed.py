@@ -18,13 +18,16 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from io import BytesIO
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from aftersales.accounts.models import Team, User
 from aftersales.catalog.models import FaultCategory, GuidedQuestion, ProductLine, ProductModel
@@ -33,6 +36,7 @@ from aftersales.customers.models import Contact, Customer, CustomerCategory, Ins
 from aftersales.customers.services import contact_create, customer_create, installed_product_create
 from aftersales.demo.clock import Clock, simulated
 from aftersales.workorders import services as wo_services
+from aftersales.workorders.attachments import attachment_add
 from aftersales.workorders.models import Channel, Communication, WorkOrder
 from aftersales.workorders.states import HandlingMode, Status
 
@@ -869,6 +873,9 @@ class _Generator:
             plan.work_order_id = wo.pk
 
         steps.append((intake_delay, create))
+        if portal is not None and portal_made and service_type == "repair":
+            customer_user = portal  # the customer's photo of the fault, from the portal
+            steps.append((3.0, lambda: self.photo(customer_user, wid(), "故障照片.jpg")))
         target = plan.target
         if on_spot or target == "new":
             self.schedule(plan, steps)
@@ -1041,6 +1048,9 @@ class _Generator:
     def note(self, actor: User, work_order_id: int, text: str) -> None:
         wo_services.work_order_add_note(actor=actor, work_order_id=work_order_id, text=text)
 
+    def photo(self, actor: User, work_order_id: int, name: str) -> None:
+        attachment_add(actor=actor, work_order_id=work_order_id, file=ContentFile(demo_photo(work_order_id), name=name))
+
     def call(self, actor: User, work_order_id: int, summary: str) -> None:
         wo_services.communication_record(
             actor=actor,
@@ -1085,6 +1095,21 @@ class _Generator:
         OutboxMessage.objects.filter(
             channel=OutboxMessage.Channel.IN_APP, read_at__isnull=True, created_at__lt=self.now - dt.timedelta(days=3)
         ).update(read_at=F("created_at") + dt.timedelta(hours=1))
+
+
+def demo_photo(variant: int) -> bytes:
+    """A customer's photo of a leaking appliance, drawn here (the demo ships no pictures)."""
+    picture = Image.new("RGB", (960, 720), (214, 210, 200))  # the wall
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle((0, 560, 960, 720), fill=(150, 120, 90))  # the floor
+    draw.rounded_rectangle((300, 120, 660, 600), radius=24, fill=(245, 245, 242), outline=(170, 170, 165), width=4)
+    draw.rectangle((340, 170, 620, 230), fill=(60, 70, 80))  # the display
+    shade = 140 + variant % 60
+    for x, y, r in ((480, 620, 90), (420, 650, 50), (560, 640, 60)):  # the puddle
+        draw.ellipse((x - r, y - r // 3, x + r, y + r // 3), fill=(90, 130, shade))
+    out = BytesIO()
+    picture.save(out, "JPEG", quality=85)
+    return out.getvalue()
 
 
 def seed(*, scale: float = 1.0, seed: int = DEFAULT_SEED, now: dt.datetime | None = None) -> SeedResult:
