@@ -156,5 +156,6 @@ def test_r4_deleting_a_day_asks_first_without_a_script(client, calendar_admin):
     assert delete_url in confirm
     assert "删除 2026-03-06？删除后该日期重新按官方日历计算。" in confirm
     assert "确认删除" in confirm
-    assert body.count(delete_url) == 1  # no other way to post it
+    assert body.count(delete_url) == 2  # the table and the phone list: each behind its question
+    assert body.count('<details class="sla-confirm">') == 2
     assert "onclick" not in body

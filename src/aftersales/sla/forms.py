@@ -42,12 +42,7 @@ class CalendarDaysForm(forms.Form):
         help_text=_("For example Spring Festival, National Day or the annual meeting."),
     )
     date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(
-        label=_("To"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Empty for a single day; at most 31 days. Days that already are of this kind are skipped."),
-    )
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class PreviewForm(forms.Form):

@@ -217,6 +217,7 @@ def sla_policy_update(*, actor: Any, policy_id: int, **changes: Any) -> SlaPolic
             record(
                 actor=actor,
                 action=AccessLog.Action.CHANGE,
+                verb="update",
                 obj=policy,
                 detail={name: [_plain(old), _plain(new)] for name, (old, new) in changed.items()},
             )
@@ -359,7 +360,13 @@ def sla_rule_update(
         changed = {name: [before[name], value] for name, value in values.items() if before[name] != value}
         if changed:
             _save_rule(rule)
-            record(actor=actor, action=AccessLog.Action.CHANGE, obj=rule, detail={"policy": policy.pk, **changed})
+            record(
+                actor=actor,
+                action=AccessLog.Action.CHANGE,
+                verb="update",
+                obj=rule,
+                detail={"policy": policy.pk, **changed},
+            )
     return rule
 
 
@@ -379,5 +386,5 @@ def sla_rule_delete(*, actor: Any, rule_id: int) -> None:
                 {"rule": _("The last rule of an active policy.")},
                 status=422,
             )
-        record(actor=actor, action=AccessLog.Action.CHANGE, obj=rule, detail={"deleted": str(rule)})
+        record(actor=actor, action=AccessLog.Action.CHANGE, verb="delete", obj=rule, detail={"deleted": str(rule)})
         rule.delete()

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from aftersales.core.errors import DomainError, NotFound
 from aftersales.sla import policy_services, selectors
 from aftersales.sla.forms import PolicyEditForm, PolicyForm, PolicyPreviewForm, RuleForm
-from aftersales.sla.models import SlaPolicy, TargetKind
+from aftersales.sla.models import SlaPolicy
 
 _guard = permission_required(selectors.POLICY_PERMISSION, raise_exception=True)
 # A service's argument → the page's field that holds it.
@@ -97,7 +97,7 @@ def _edit_page(
         initial = {name: getattr(policy, name) for name in policy_services.POLICY_FIELDS}
         form = PolicyEditForm(initial=initial, **lookups)
     rules = []
-    for rule in sorted(policy.rules.all(), key=lambda r: (TargetKind.values.index(r.kind), r.applies_when)):
+    for rule in selectors.rules_in_order(policy.rules.all()):
         bound = bound_rule[1] if bound_rule and bound_rule[0] == rule.pk else None
         form_ = bound or RuleForm.for_rule(rule, auto_id=f"id_rule{rule.pk}_%s")
         rules.append({"rule": rule, "form": form_, "open": bound is not None})

@@ -10,7 +10,14 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftersales.sla.selectors import CLOCK_WORDS, TargetSummary, TargetView, duration_words, target_summary
+from aftersales.sla.selectors import (
+    CLOCK_WORDS,
+    TargetSummary,
+    TargetView,
+    duration_words,
+    rules_in_order,
+    target_summary,
+)
 
 register = template.Library()
 
@@ -44,3 +51,9 @@ def rule_duration(rule: Any) -> str:
 def clock_words(clock: str) -> str:
     """How a clock counts, in a sentence."""
     return str(CLOCK_WORDS.get(clock, ""))
+
+
+@register.filter
+def in_target_order(rules: Any) -> list[Any]:
+    """A policy's rules in the order of the targets (``selectors.rules_in_order``)."""
+    return rules_in_order(rules.all() if hasattr(rules, "all") else rules)
