@@ -596,6 +596,41 @@ def sla_preview_for_intake(
     return {t.name: t for t in targets}
 
 
+# ---- the customer's promise (R-2.5), as it stands ------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Promise:
+    """What the customer was promised at intake and how it stands now: when we respond (the
+    response target, or the first response where there is none) and when we expect to resolve
+    the problem, each with the time it was met. None where the work order has no such target."""
+
+    respond_by: dt.datetime | None = None
+    responded_at: dt.datetime | None = None
+    resolve_by: dt.datetime | None = None
+    resolved_at: dt.datetime | None = None
+
+
+def work_order_promise(*, actor: Any, work_order: Any) -> Promise:
+    """One query; the latest round of each target counts (a pause or an agreed extension moved it)."""
+    latest: dict[str, tuple[dt.datetime, dt.datetime | None]] = {}
+    rows = (
+        _visible_targets(actor, [work_order.pk])
+        .filter(kind__in=[TargetKind.FIRST_RESPONSE, TargetKind.RESPONSE, TargetKind.RESOLUTION])
+        .filter(cancelled_at__isnull=True)
+        .order_by("started_at", "id")
+        .values_list("kind", "due_at", "met_at")
+    )
+    for kind, due_at, met_at in rows:
+        latest[kind] = (due_at, met_at)
+    respond = latest.get(TargetKind.RESPONSE) or latest.get(TargetKind.FIRST_RESPONSE)
+    resolve = latest.get(TargetKind.RESOLUTION)
+    return Promise(
+        respond_by=respond[0] if respond else None,
+        responded_at=respond[1] if respond else None,
+        resolve_by=resolve[0] if resolve else None,
+        resolved_at=resolve[1] if resolve else None,
+    )
+
+
 # ---- SLA policies on the administrator's page (R-4.2, R-4.9) -------------------------------
 POLICY_PERMISSION = "sla.change_slapolicy"
 # Each clock in words, for the people who choose one.
