@@ -1,8 +1,12 @@
 """Keyset pagination: fast on any page at a million rows, no full COUNT.
 
-The list is ordered by (sort field, id); the cursor carries the last row's values, and the
-next page is "rows after that pair". Counts are capped (``COUNT_CAP``) so a list never counts
-a million rows to print "1000+".
+The list is ordered by (sort field, id), or by several sort fields and then id; the cursor
+carries the last row's values, and the next page is "rows after those values". Counts are capped
+(``COUNT_CAP``) so a list never counts a million rows to print "1000+".
+
+Sort fields are NOT NULL where the list is sorted by them, unless the list asks for
+``nulls_last``: then a row without a value comes after every row with one (before them, in the
+descending order, which is the exact reverse), and the cursor may carry a null.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.errors import DomainError, ErrorCode
@@ -56,19 +60,21 @@ class InvalidCursor(DomainError):
         )
 
 
-def _encode(value: Any, pk: int) -> str:
-    if isinstance(value, dt.datetime):
-        value = {"dt": value.isoformat()}
-    raw = json.dumps([value, pk], separators=(",", ":")).encode()
+def _encode(values: list[Any], pk: int) -> str:
+    shown = [{"dt": value.isoformat()} if isinstance(value, dt.datetime) else value for value in values]
+    raw = json.dumps([*shown, pk], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _sort_value(field: models.Field[Any, Any], value: Any) -> Any:
+def _sort_value(field: models.Field[Any, Any], value: Any, *, nullable: bool = False) -> Any:
     """The cursor's sort value as the sort field holds it; ValueError for anything else.
 
-    Every check keeps a value that cannot be in the column from the database: NULL (no row has
-    it: the lists never sort by a column while it is NULL), a float or a 65-bit integer for an
-    integer, a time out of range or without its zone, text with NUL or lone surrogates."""
+    Every check keeps a value that cannot be in the column from the database: NULL (unless the
+    list sorts with ``nulls_last``, no row has it: the lists never sort by a column while it is
+    NULL), a float or a 65-bit integer for an integer, a time out of range or without its zone,
+    text with NUL or lone surrogates."""
+    if value is None and nullable and field.null:
+        return None
     if isinstance(field, models.DateTimeField):
         if not (isinstance(value, dict) and value.keys() == {"dt"} and isinstance(value["dt"], str)):
             raise ValueError(value)
@@ -88,36 +94,67 @@ def _sort_value(field: models.Field[Any, Any], value: Any) -> Any:
     raise ValueError(field)  # a sort field of a type cursors do not carry
 
 
-def _decode(cursor: str, field: models.Field[Any, Any]) -> tuple[Any, int]:
-    """(sort value, id) of a cursor made by ``_encode``; InvalidCursor for anything else."""
+def _decode(cursor: str, fields: list[models.Field[Any, Any]], *, nullable: bool = False) -> tuple[list[Any], int]:
+    """(sort values, id) of a cursor made by ``_encode``; InvalidCursor for anything else."""
     try:
         if len(cursor) > MAX_CURSOR:
             raise ValueError(cursor)
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         decoded = json.loads(raw)
-        if not (isinstance(decoded, list) and len(decoded) == 2):
+        if not (isinstance(decoded, list) and len(decoded) == len(fields) + 1):
             raise ValueError(decoded)
-        value, pk = decoded
+        *values, pk = decoded
         if type(pk) is not int or not 1 <= pk <= MAX_ID:
             raise ValueError(pk)
-        return _sort_value(field, value), pk
+        return [_sort_value(f, v, nullable=nullable) for f, v in zip(fields, values, strict=True)], pk
     except (ValueError, TypeError, RecursionError):
         # binascii.Error, JSONDecodeError and UnicodeError are ValueErrors too.
         raise InvalidCursor() from None
 
 
+def _after(names: tuple[str, ...], values: list[Any], pk: int, *, descending: bool, nulls_last: bool) -> Q:
+    """The rows after (sort values, id) in the list's order: built from the last column out, each
+    column "beyond the value, or equal and after on the columns that follow"."""
+    beyond = "lt" if descending else "gt"
+    after = Q(id__lt=pk) if descending else Q(id__gt=pk)
+    for name, value in zip(reversed(names), reversed(values), strict=True):
+        null = Q(**{f"{name}__isnull": True})
+        if value is None:  # nulls_last: the nulls end the ascending order and start the descending one
+            after = null & after
+            if descending:
+                after |= ~null
+            continue
+        later = Q(**{f"{name}__{beyond}": value})
+        if nulls_last and not descending:
+            later |= null
+        after = later | (Q(**{name: value}) & after)
+    return after
+
+
 def keyset_page(
-    qs: QuerySet[M], *, sort_field: str, descending: bool, cursor: str | None, page_size: int, count: bool = True
+    qs: QuerySet[M],
+    *,
+    sort_field: str | tuple[str, ...],
+    descending: bool,
+    cursor: str | None,
+    page_size: int,
+    count: bool = True,
+    nulls_last: bool = False,
 ) -> Page[M]:
-    order = [f"-{sort_field}", "-id"] if descending else [sort_field, "id"]
-    ordered = qs.order_by(*order)
+    """One page of ``qs`` ordered by ``sort_field`` (a field, or several in turn) and then id."""
+    names = (sort_field,) if isinstance(sort_field, str) else sort_field
+    if nulls_last:
+        keys: list[Any] = [
+            F(name).desc(nulls_first=True) if descending else F(name).asc(nulls_last=True) for name in names
+        ]
+    else:
+        keys = [f"-{name}" if descending else name for name in names]
+    ordered = qs.order_by(*keys, "-id" if descending else "id")
     page_qs = ordered
     if cursor:
-        value, pk = _decode(cursor, qs.model._meta.get_field(sort_field))  # type: ignore[arg-type]
-        if descending:
-            page_qs = ordered.filter(Q(**{f"{sort_field}__lt": value}) | Q(**{sort_field: value, "id__lt": pk}))
-        else:
-            page_qs = ordered.filter(Q(**{f"{sort_field}__gt": value}) | Q(**{sort_field: value, "id__gt": pk}))
+        fields = [qs.model._meta.get_field(name) for name in names]
+        values, pk = _decode(cursor, fields, nullable=nulls_last)  # type: ignore[arg-type]
+        page_qs = ordered.filter(_after(names, values, pk, descending=descending, nulls_last=nulls_last))
     # Pick the page's ids with a narrow query, then load just those rows with their joins:
     # when a filter matches thousands of rows that the database must sort, the joins and wide
     # rows are paid for one page, not for every match.
@@ -128,7 +165,7 @@ def keyset_page(
     next_cursor = None
     if has_more:
         last = rows[-1]
-        next_cursor = _encode(getattr(last, sort_field), last.pk)
+        next_cursor = _encode([getattr(last, name) for name in names], last.pk)
     total, capped = 0, False
     if count and not cursor and next_cursor is None:
         # The first page holds every match: its length is the count, and a rare filter does

@@ -146,7 +146,11 @@ class ListFilterForm(FilterForm):
         # SLA: the selector leaves out work orders without a running target.
         ("next_due_at", _("Next due: soonest first")),
         ("queue_at", _("Queue: next to handle first")),
+        # A handler's own queue: what is due next, then the rest (paused, met) by queue time.
+        ("due", _("Due next, then queue time")),
     ]
+    # The list's tabs: open work orders, those resolved or later, or all of them.
+    OPEN, DONE, ALL = "open", "done", "all"
     SORT_HINTS = {
         "next_due_at": _("Only work orders with a running SLA target are listed (not paused, met or closed)."),
         "queue_at": _(
@@ -155,6 +159,12 @@ class ListFilterForm(FilterForm):
     }
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    view = forms.ChoiceField(
+        label=_("Which work orders"),
+        required=False,
+        choices=[(OPEN, _("Open")), (DONE, _("Resolved or later")), (ALL, _("All"))],
+        widget=forms.HiddenInput,
+    )
     status = forms.MultipleChoiceField(label=_("Status"), required=False, choices=Status.choices)
     priority = forms.ChoiceField(label=_("Priority"), required=False, choices=_blank(Priority.choices, _("All")))
     service_type = forms.ChoiceField(

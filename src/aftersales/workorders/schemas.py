@@ -50,6 +50,8 @@ SORTS = Literal[
     "-next_due_at",
     "queue_at",
     "-queue_at",
+    "due",  # a handler's queue: next due time first, then without one (paused, met) by queue time
+    "-due",
 ]
 
 
@@ -107,6 +109,7 @@ class WorkOrderFilter(Schema):
     received_from: Moment | None = None
     received_to: Moment | None = Field(None, description="Exclusive.")
     due_before: Moment | None = Field(None, description="SLA: the next due time is before this (exclusive).")
+    open: bool | None = Field(None, description="true: open work orders only; false: resolved or later only.")
     q: Text(100) = Field("", description="Substring of number, customer name, serial number or symptom.")
     sort: SORTS = "-received_at"
     cursor: Text(512) | None = Field(None, description="`next_cursor` of the previous page.")

@@ -26,11 +26,15 @@ from aftersales.core.pagination import Page, keyset_page
 from aftersales.sla.selectors import compliance_work_orders
 from aftersales.workorders import search
 from aftersales.workorders.models import Attachment, Communication, WorkOrder, WorkOrderEvent
-from aftersales.workorders.states import Action
+from aftersales.workorders.states import OPEN_STATUSES, Action, Status
 
 # next_due_at / queue_at: SLA. Sorting by next_due_at leaves out work orders
-# without one (nothing open and running): keyset paging cannot order NULLs.
-SORTS = {"received_at", "number", "priority", "status", "updated_at", "next_due_at", "queue_at"}
+# without one (nothing open and running), so it walks its index. "due" is a handler's queue:
+# what is due next first, then those without a running target (paused, met) by queue time.
+SORTS = {"received_at", "number", "priority", "status", "updated_at", "next_due_at", "queue_at", "due"}
+DUE_ORDER = ("next_due_at", "queue_at")
+# Resolved or later: the list's "done" work orders, named so the status index serves it.
+DONE_STATUSES = frozenset(Status.values) - OPEN_STATUSES
 MAX_PAGE_SIZE = 100
 NUMBER_RE = re.compile(r"^[A-Za-z]{1,8}-\d{4}-\d{6,12}$")
 
@@ -104,12 +108,15 @@ class WorkOrderFilters:
     target_kind: str = ""
     target_outcome: str = ""
     target_month: dt.date | None = None
+    open: bool | None = None  # True: open work orders only; False: resolved or later only
     q: str = ""
 
 
 def _apply_filters(qs: QuerySet[WorkOrder], f: WorkOrderFilters) -> QuerySet[WorkOrder]:
     if f.status:
         qs = qs.filter(status__in=f.status)
+    if f.open is not None:
+        qs = qs.filter(status__in=sorted(OPEN_STATUSES if f.open else DONE_STATUSES))
     if f.priority:
         qs = qs.filter(priority__in=f.priority)
     if f.service_type:
@@ -195,8 +202,15 @@ def work_order_list(
     if sort_field == "next_due_at":
         qs = qs.filter(next_due_at__isnull=False)
     qs = qs.select_related("customer", "assignee", "owner", "product_model")
+    due = sort_field == "due"
     return keyset_page(
-        qs, sort_field=sort_field, descending=descending, cursor=cursor, page_size=page_size, count=count
+        qs,
+        sort_field=DUE_ORDER if due else sort_field,
+        nulls_last=due,
+        descending=descending,
+        cursor=cursor,
+        page_size=page_size,
+        count=count,
     )
 
 

@@ -11,10 +11,11 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import urlencode
 
 from django import forms as django_forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -96,8 +97,9 @@ def _int(value: str | None) -> int | None:
 @staff_page("workorders.view_workorder")
 def work_order_list(request: HtmxHttpRequest) -> HttpResponse:
     user = _user(request)
+    params = _list_params(request, user)
     form = ListFilterForm(
-        request.GET,
+        params,
         users=selectors.assignable_users(actor=user),
         product_lines=catalog_selectors.product_line_list(),
         teams=account_selectors.team_list(),
@@ -121,6 +123,7 @@ def work_order_list(request: HtmxHttpRequest) -> HttpResponse:
         target_kind=v["target_kind"] or "",
         target_outcome=v["target_outcome"] or "",
         target_month=v["target_month"],
+        open={ListFilterForm.OPEN: True, ListFilterForm.DONE: False}.get(v["view"]),
         q=v["q"] or "",
     )
     sort = v["sort"] or "-received_at"
@@ -129,7 +132,7 @@ def work_order_list(request: HtmxHttpRequest) -> HttpResponse:
             actor=user, filters=filters, sort=sort, cursor=cursor, page_size=PAGE_SIZE
         )
     )
-    cursor = None if form.cursor_reset else request.GET.get("cursor")
+    cursor = None if form.cursor_reset else params.get("cursor")
     # The page's open SLA targets in one query; each row shows its most urgent one (R-4.7).
     sla_rows = sla_selectors.work_order_targets_many(actor=user, work_orders=page.items)
     if filters.q:  # search results are views of the records found (R-13.2)
@@ -139,8 +142,9 @@ def work_order_list(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "pager": _pager(request, page),
-        "first_page_url": _query(request, cursor=None) if cursor else "",
+        "pager": _pager(params, page),
+        "first_page_url": _query(params, cursor=None) if cursor else "",
+        "tabs": _list_tabs(user, v),
         "customer": _customer_or_none(user, filters.customer_id),
         "sort": sort,
         "sort_hint": form.sort_hint(),
@@ -151,8 +155,51 @@ def work_order_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _query(request: HttpRequest, **changes: Any) -> str:
+def _list_params(request: HttpRequest, user: User) -> QueryDict:
+    """The list's query string, or for the bare list (nothing but a page link) what the user's
+    role sees first. Who handles jobs without taking requests (a technician, an expert) sees their
+    own open jobs, what is due next first; who takes requests (an agent, a dispatcher, a
+    supervisor) the open ones, newest first; everyone else all. Any link with a filter (a tab, a
+    compliance figure, a customer's work orders) shows exactly what it asks for."""
+    if set(request.GET) - {"cursor"}:
+        return request.GET
     params = request.GET.copy()
+    if user.has_perm("workorders.handle_workorder") and not user.has_perm("workorders.add_workorder"):
+        params.update(_mine(user))
+    elif user.has_perm("workorders.add_workorder"):
+        params["view"] = ListFilterForm.OPEN
+    return params
+
+
+def _mine(user: User) -> dict[str, str]:
+    """The list's filters for "my open jobs": a technician sees only their own (scope), anyone
+    who sees all work orders names themselves as the assignee."""
+    mine = {"view": ListFilterForm.OPEN, "sort": "due"}
+    if user.has_perm("workorders.view_all_workorders"):
+        mine["assignee"] = str(user.pk)
+    return mine
+
+
+def _list_tabs(user: User, v: dict[str, Any]) -> list[dict[str, Any]]:
+    """The tabs above the list, each a link with its filters: my open jobs (for those who handle
+    them), everyone's open ones (for those who see them), resolved or later, all."""
+    url = reverse("workorders:list")
+    sees_all = user.has_perm("workorders.view_all_workorders")
+    is_open = v["view"] == ListFilterForm.OPEN
+    mine = is_open and (v["assignee"] == user.pk or not sees_all)
+    tabs = []
+    if user.has_perm("workorders.handle_workorder"):
+        tabs.append({"label": _("My open jobs"), "url": f"{url}?{urlencode(_mine(user))}", "active": mine})
+    if sees_all:
+        tabs.append({"label": _("Open"), "url": f"{url}?view={ListFilterForm.OPEN}", "active": is_open and not mine})
+    done = v["view"] == ListFilterForm.DONE
+    tabs.append({"label": _("Resolved"), "url": f"{url}?view={ListFilterForm.DONE}", "active": done})
+    tabs.append({"label": _("All"), "url": f"{url}?view={ListFilterForm.ALL}", "active": not (is_open or done)})
+    return tabs
+
+
+def _query(params: QueryDict, **changes: Any) -> str:
+    params = params.copy()
     for key, value in changes.items():
         params.pop(key, None)
         if value:
@@ -161,10 +208,10 @@ def _query(request: HttpRequest, **changes: Any) -> str:
     return f"{reverse('workorders:list')}?{encoded}" if encoded else reverse("workorders:list")
 
 
-def _pager(request: HttpRequest, page: Any) -> dict[str, Any]:
+def _pager(params: QueryDict, page: Any) -> dict[str, Any]:
     return {
         "has_next": page.has_next,
-        "next_url": _query(request, cursor=page.next_cursor) if page.has_next else "",
+        "next_url": _query(params, cursor=page.next_cursor) if page.has_next else "",
         "has_previous": False,
         "count_text": page.count_text,
     }
