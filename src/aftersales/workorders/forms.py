@@ -258,8 +258,29 @@ class AssignForm(forms.Form):
 
 
 class StartForm(forms.Form):
-    mode = forms.ChoiceField(label=_("Handling mode"), choices=HandlingMode.choices, widget=forms.RadioSelect)
+    mode = forms.ChoiceField(
+        label=_("Handling mode"),
+        choices=HandlingMode.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose remote, on site or returned to factory.")},
+    )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# The service types done at the customer's: their work usually starts on site.
+ON_SITE_SERVICES = frozenset(
+    {ServiceType.INSTALLATION, ServiceType.TRAINING, ServiceType.GUARANTEE, ServiceType.REPAIR}
+)
+
+
+def likely_mode(work_order: Any) -> str:
+    """The handling mode the start form proposes (the technician can change it): the mode the work
+    order was handled in before (reopened, it goes on the same way), else on site for the
+    service types done at the customer's (installation, training, on-site guarantee, repair),
+    else remote (consultation, shipping, a complaint or a suggestion starts with a call)."""
+    if work_order.handling_mode:
+        return str(work_order.handling_mode)
+    return HandlingMode.ON_SITE if work_order.service_type in ON_SITE_SERVICES else HandlingMode.REMOTE
 
 
 class ReasonForm(forms.Form):

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect, retarget
+from django_htmx.http import retarget
 from django_htmx.middleware import HtmxDetails
 
 from aftersales.accounts import selectors as account_selectors
@@ -54,10 +54,11 @@ from aftersales.workorders.forms import (
     ReasonForm,
     ResolveForm,
     StartForm,
+    likely_mode,
     local_now_input,
 )
 from aftersales.workorders.models import WorkOrder
-from aftersales.workorders.states import Action
+from aftersales.workorders.states import Action, Status
 
 if TYPE_CHECKING:
     from aftersales.accounts.models import User
@@ -377,7 +378,9 @@ ACTIONS: dict[str, ActionSpec] = {
 }
 
 
-def _form_for(name: str, user: Any, data: Any = None, *, targets: list[Any] | None = None) -> django_forms.Form:
+def _form_for(
+    name: str, user: Any, data: Any = None, *, targets: list[Any] | None = None, wo: WorkOrder | None = None
+) -> django_forms.Form:
     spec = ACTIONS[name]
     # Several action forms share field names ("note", "reason"): give each its own element ids
     # so every label points at its own field; the posted names stay the same.
@@ -386,6 +389,8 @@ def _form_for(name: str, user: Any, data: Any = None, *, targets: list[Any] | No
         return AssignForm(data, users=selectors.assignable_users(actor=user), auto_id=auto_id)
     if spec.form is CommunicationForm and data is None:
         return CommunicationForm(initial={"at": local_now_input(), "direction": "in"}, auto_id=auto_id)
+    if spec.form is StartForm and data is None and wo is not None:
+        return StartForm(initial={"mode": likely_mode(wo)}, auto_id=auto_id)
     if spec.form is ExtendForm:  # only this work order's open targets can be chosen
         return ExtendForm(data, targets=[t for t in targets or [] if t.target.is_open], auto_id=auto_id)
     return spec.form(data, auto_id=auto_id)
@@ -406,15 +411,41 @@ def _offered(user: Any, wo: WorkOrder, sla_targets: list[Any]) -> list[str]:
     return names
 
 
+# The next step of the lifecycle from each status (R-3.5), shown first and open (on a phone at the
+# top of the page) when the service allows it now. Start, resume and resolve are the next step of
+# the handler's own job only: a supervisor may take them, but they are not the supervisor's.
+NEXT_STEP = {
+    Status.NEW: Action.ACKNOWLEDGE,
+    Status.ACKNOWLEDGED: Action.ASSIGN,
+    Status.ASSIGNED: Action.START,
+    Status.IN_PROGRESS: Action.RESOLVE,
+    Status.WAITING_CUSTOMER: Action.RESUME,
+    Status.WAITING_PARTS: Action.RESUME,
+    Status.RESOLVED: Action.CONFIRM,
+    Status.CONFIRMED: Action.CLOSE,
+}
+
+
+def _next_step(user: Any, wo: WorkOrder, offered: list[str]) -> str | None:
+    step = NEXT_STEP.get(Status(wo.status))
+    if step not in offered or (step in services.HANDLER_ONLY and wo.assignee_id != user.pk):
+        return None
+    return step
+
+
 def _detail_context(user: Any, wo: WorkOrder, bound: tuple[str, django_forms.Form] | None = None) -> dict[str, Any]:
     timeline = list(selectors.work_order_timeline(actor=user, work_order_id=wo.pk))
     sla_targets = sla_selectors.work_order_targets(actor=user, work_order=wo)
+    offered = _offered(user, wo, sla_targets)
+    step = _next_step(user, wo, offered)
     action_forms = []
-    for name in _offered(user, wo, sla_targets):
-        form = bound[1] if bound and bound[0] == name else _form_for(name, user, targets=sla_targets)
+    for name in sorted(offered, key=lambda name: name != step):  # the next step first
+        form = bound[1] if bound and bound[0] == name else _form_for(name, user, targets=sla_targets, wo=wo)
         action_forms.append(
             {"name": name, "spec": ACTIONS[name], "form": form, "open": bool(bound and bound[0] == name)}
         )
+    next_action = action_forms[0] if step else None
+    more_actions = action_forms[1:] if step else action_forms
     product = wo.installed_product
     return {
         "wo": wo,
@@ -424,6 +455,9 @@ def _detail_context(user: Any, wo: WorkOrder, bound: tuple[str, django_forms.For
         "timeline": timeline,
         "sla_targets": sla_targets,
         "action_forms": action_forms,
+        "next_action": next_action,
+        "more_actions": more_actions,
+        "more_open": any(item["open"] for item in more_actions),
     }
 
 
@@ -436,7 +470,7 @@ def work_order_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpRes
     wo = selectors.work_order_get(actor=user, work_order_id=pk)
     spec = ACTIONS[action]
     targets = sla_selectors.work_order_targets(actor=user, work_order=wo) if spec.form is ExtendForm else None
-    form = _form_for(action, user, request.POST, targets=targets)
+    form = _form_for(action, user, request.POST, targets=targets, wo=wo)
     if form.is_valid():
         try:
             spec.run(user, wo.pk, form.cleaned_data)
@@ -448,13 +482,29 @@ def work_order_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpRes
             form.add_error(None, str(exc.message))
         else:
             messages.success(request, str(spec.done))
-            url = reverse("workorders:detail", args=[wo.pk])
-            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+            if not request.htmx:
+                return redirect("workorders:detail", pk=wo.pk)
+            return _detail_region(request, user, wo.pk)
+    return _detail_region(request, user, wo.pk, bound=(action, form))
+
+
+def _detail_region(
+    request: HtmxHttpRequest, user: Any, pk: int, bound: tuple[str, django_forms.Form] | None = None
+) -> HttpResponse:
+    """The detail page after an action: with htmx only its region (#wo-detail), which replaces
+    the one on the page where the user is (no reload, the scroll position stays) with the
+    messages beside it; without, the whole page. A refused form (422) comes back open with its
+    errors, and the work order as it is now: when the refusal is that its status moved on
+    meanwhile, the action may be offered no more, and the message says why."""
+    wo = selectors.work_order_get(actor=user, work_order_id=pk)
+    context = _detail_context(user, wo, bound=bound)
+    if bound and not any(item["name"] == bound[0] for item in context["action_forms"]):
+        for error in bound[1].non_field_errors():
+            messages.error(request, str(error))
+    status = 422 if bound else 200
     if request.htmx:
-        item = {"name": action, "spec": spec, "form": form, "open": True}
-        return render(request, "workorders/detail.html#action_form", {"wo": wo, "item": item}, status=422)
-    context = _detail_context(user, wo, bound=(action, form))
-    return render(request, "workorders/detail.html", context, status=422)
+        return render(request, "workorders/detail.html#detail", {**context, "oob_messages": True}, status=status)
+    return render(request, "workorders/detail.html", context, status=status)
 
 
 # --- intake ---------------------------------------------------------------------------------

@@ -29,6 +29,26 @@
     showAlert(document.body.dataset.msgNetworkError);
   });
 
+  // data-errors-into-view: a region that came back with a refused form (a 4xx answer) brings its
+  // first error into view when it is not already there (the page does not move otherwise), and
+  // puts the focus on the first field in error.
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    var xhr = event.detail.xhr;
+    if (!xhr || xhr.status < 400) {
+      return;
+    }
+    var region = document.querySelector("[data-errors-into-view]");
+    var error = region && region.querySelector(".alert-danger, .invalid-feedback");
+    if (!error) {
+      return;
+    }
+    var field = region.querySelector(".is-invalid");
+    if (field) {
+      field.focus({ preventScroll: true });
+    }
+    error.scrollIntoView({ block: "nearest" });
+  });
+
   document.body.addEventListener("htmx:afterRequest", function (event) {
     var source = event.target;
     if (!(source instanceof Element)) {
