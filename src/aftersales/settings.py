@@ -76,6 +76,7 @@ MIDDLEWARE = [
     # Below whitenoise, so static files keep their own headers (long caching, no policy).
     "csp.middleware.CSPMiddleware",
     "aftersales.web.middleware.NoStoreMiddleware",  # pages and API answers hold personal data
+    "aftersales.audit.middleware.ClientAddressMiddleware",  # access-log rows carry the client's address
     "django.contrib.sessions.middleware.SessionMiddleware",
     "aftersales.web.middleware.ChineseFirstLocaleMiddleware",  # Chinese unless the user picks English
     "aftersales.api.middleware.JsonErrorsMiddleware",  # under /api/, every error is the JSON error body

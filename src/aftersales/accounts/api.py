@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth.signals import user_logged_in
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
@@ -41,6 +42,9 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any
     right password."""
     user = authenticate_or_refuse(request, username=payload.username, password=payload.password)
     token, raw = services.api_token_create(actor=user, name=payload.name or _client_name(request))
+    # A password exchanged for a token is a log-in, though no session starts: the access log
+    # (audit.signals) and the last-login time hear of it as of the log-in page's.
+    user_logged_in.send(sender=type(user), request=request, user=user)
     return Status(201, {"token": raw, "name": token.name, "expires_at": token.expires_at})
 
 

@@ -50,7 +50,7 @@ def api_token_revoke(*, actor: User, token_id: int) -> ApiToken:
         if token.revoked_at is None:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
-            record(actor=actor, action=AccessLog.Action.CHANGE, obj=token, detail={"revoked": True})
+            record(actor=actor, action=AccessLog.Action.CHANGE, verb="revoke", obj=token)
     return token
 
 
@@ -63,6 +63,7 @@ def api_tokens_revoke_all(*, user: User, reason: str) -> int:
             record(
                 actor=None,
                 action=AccessLog.Action.CHANGE,
+                verb="revoke_tokens",
                 obj=user,
                 detail={"api_tokens_revoked": count, "why": reason},
             )
@@ -125,6 +126,7 @@ def lockout_lift(*, actor: User, username: str = "", ip_address: str = "") -> in
         record(
             actor=actor,
             action=AccessLog.Action.CHANGE,
+            verb="lockout_lift",
             object_type="lockout",
             object_id=(username or ip_address)[:32],
             detail={"lifted": "account" if username else "address", "failures": failures},

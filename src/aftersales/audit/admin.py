@@ -11,7 +11,7 @@ class AccessLogAdmin(admin.ModelAdmin):
     """Read-only (R-13.2, R-13.3): the log is append-only, so the admin offers neither add,
     change nor delete; viewing needs ``audit.view_accesslog``."""
 
-    list_display = ("at", "actor", "action", "object_type", "object_id", "object_repr", "ip")
+    list_display = ("at", "actor", "action", "verb", "object_type", "object_id", "object_repr", "ip")
     list_filter = ("action", "object_type")
     search_fields = ("object_id", "object_repr", "actor__username")
     date_hierarchy = "at"

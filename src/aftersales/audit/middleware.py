@@ -1,7 +1,13 @@
-"""R-13.2 in the Django admin: its list and change pages show records like every other page, so
-they write the access log the same way (``audit.services.record_views``): one "view" row per
-record shown (a change page's inline rows too), with the admin page it was shown on. One middleware, limited to the admin's URL
-namespace, covers every model registered there now or later."""
+"""The access log's middleware (R-13.2).
+
+``ClientAddressMiddleware``: every row written while a request is handled carries its client's
+address (``audit.services.client_address``), whichever service writes it.
+
+``AdminAccessLogMiddleware``: the Django admin's list and change pages show records like every
+other page, so they write the access log the same way (``audit.services.record_views``): one
+"view" row per record shown (a change page's inline rows too), with the admin page it was shown
+on. One middleware, limited to the admin's URL namespace, covers every model registered there
+now or later."""
 
 from __future__ import annotations
 
@@ -10,7 +16,17 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from aftersales.audit.services import record_views
+from aftersales.audit.services import client_address, record_views
+from aftersales.web.access import client_ip
+
+
+class ClientAddressMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with client_address(client_ip(request)):  # forgotten once the response is made
+            return self.get_response(request)
 
 
 class AdminAccessLogMiddleware:
@@ -38,7 +54,5 @@ class AdminAccessLogMiddleware:
                 for inline in context.get("inline_admin_formsets", []):
                     objs += [form.instance for form in inline.formset.initial_forms]
             search = request.GET.get("q", "") if page == "changelist" else ""
-            record_views(
-                actor=request.user, objs=objs, search=search, detail={"admin": page}, ip=request.META.get("REMOTE_ADDR")
-            )
+            record_views(actor=request.user, objs=objs, search=search, detail={"admin": page})
         return response

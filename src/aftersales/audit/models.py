@@ -2,11 +2,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from aftersales.audit.vocabulary import DOORS, PARTS, VERBS, record_type_label
 
 
 class AccessLog(models.Model):
-    """R-13.2: every view of a confidential record, every change and every export.
+    """R-13.2: every view of a confidential record, every change and every export, every log-in,
+    failed log-in and log-out, each with the client's address.
 
     Append-only: rows are written by ``audit.services.record`` and never updated or deleted
     (``save`` refuses updates, ``delete`` refuses; no page or API offers either).
@@ -18,6 +23,8 @@ class AccessLog(models.Model):
         CHANGE = "change", _("Change")
         EXPORT = "export", _("Export")
         LOGIN = "login", _("Log in")
+        LOGIN_FAILED = "login_failed", _("Failed log-in")
+        LOGOUT = "logout", _("Log out")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(  # indexed by (actor, at)
@@ -28,7 +35,9 @@ class AccessLog(models.Model):
         related_name="+",
         db_index=False,
     )
-    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    # What a change did, the service's verb (labels in audit.vocabulary.VERBS, not choices).
+    verb = models.CharField(_("operation"), max_length=32, blank=True, default="", db_default="")
     object_type = models.CharField(_("record type"), max_length=32)
     object_id = models.CharField(_("record id"), max_length=32, blank=True)
     object_repr = models.CharField(_("record"), max_length=128, blank=True)
@@ -47,7 +56,8 @@ class AccessLog(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.object_type}:{self.object_id}"
+        at = f"{timezone.localtime(self.at):%Y-%m-%d %H:%M}"
+        return f"{at} {self.actor_id} {self.action} {self.object_type}:{self.object_id}"
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
@@ -56,3 +66,28 @@ class AccessLog(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise RuntimeError("The access log is append-only")
+
+    # What the page shows: labels, never the stored codes (audit.vocabulary).
+    @property
+    def record_type_label(self) -> Promise | str:
+        return record_type_label(self.object_type)
+
+    @property
+    def verb_label(self) -> Promise | str:
+        return VERBS.get(self.verb, self.verb)
+
+    @property
+    def part_label(self) -> Promise | str:
+        part = str(self.detail.get("part") or self.detail.get("admin") or "")
+        return PARTS.get(part, part)
+
+    @property
+    def record_label(self) -> Promise | str:
+        """The record as a person names it; a row of a list or a page part without one names the
+        part shown (the timeline), else the id."""
+        return self.object_repr or self.part_label or self.object_id or "—"
+
+    @property
+    def door_label(self) -> Promise | str:
+        door = str(self.detail.get("via", ""))
+        return DOORS.get(door, door)

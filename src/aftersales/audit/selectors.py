@@ -4,6 +4,7 @@ executives: the ``audit.view_accesslog`` permission)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,17 +12,20 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from aftersales.audit.models import AccessLog
+from aftersales.core.errors import NotFound
 from aftersales.core.pagination import Page, keyset_page
+from aftersales.customers.selectors import customer_scope
+from aftersales.workorders.selectors import work_order_scope
 
 MAX_PAGE_SIZE = 100
 
 
 @dataclass
 class AccessLogFilters:
-    user: str = ""  # username (exact) or part of the display name
+    user: str = ""  # username (exact, also as tried in a failed log-in) or part of the display name
     action: str = ""
     object_type: str = ""
-    object_id: str = ""
+    object_id: str = ""  # the stored id (``record_reference`` turns a number or code into it)
     date_from: dt.date | None = None  # local dates, both inclusive
     date_to: dt.date | None = None
 
@@ -36,6 +40,29 @@ def access_log_scope(*, actor: Any) -> QuerySet[AccessLog]:
     return AccessLog.objects.select_related("actor")
 
 
+# The records people name by a number of their own, and that number's field.
+NUMBERED: dict[str, tuple[Callable[..., QuerySet[Any]], str]] = {
+    "workorder": (work_order_scope, "number"),
+    "customer": (customer_scope, "code"),
+}
+
+
+def record_reference(*, actor: Any, object_type: str, reference: str) -> tuple[str, str] | None:
+    """The record a person names by the number they know, as (record type, id): a work order's
+    number ("SR-2026-001027") or a customer's number ("C0000042"), looked up among the records of
+    ``object_type`` (of both when it is empty); ``NotFound`` when none has it. None for what is
+    no such number: an id (digits), or a record type that has no number."""
+    reference = reference.strip().upper()
+    if not reference or reference.isdigit() or object_type not in ("", *NUMBERED):
+        return None
+    for kind, (scope, field) in NUMBERED.items():
+        if object_type in ("", kind):
+            pk = scope(actor=actor).filter(**{field: reference}).values_list("pk", flat=True).first()
+            if pk is not None:
+                return kind, str(pk)
+    raise NotFound()
+
+
 def _local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_current_timezone())
 
@@ -48,7 +75,11 @@ def access_log_list(
     qs = access_log_scope(actor=actor)
     user = f.user.strip()
     if user:
-        qs = qs.filter(Q(actor__username=user) | Q(actor__display_name__contains=user))
+        qs = qs.filter(
+            Q(actor__username=user)
+            | Q(actor__display_name__contains=user)
+            | Q(action=AccessLog.Action.LOGIN_FAILED, object_repr=user)
+        )
     if f.action:
         qs = qs.filter(action=f.action)
     if f.object_type.strip():

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from aftersales.audit import selectors
-from aftersales.audit.forms import RECORD_TYPES, AccessLogFilterForm
+from aftersales.audit.forms import AccessLogFilterForm
 
 PAGE_SIZE = 50
 
@@ -20,10 +20,10 @@ def access_log(request: HttpRequest) -> HttpResponse:
     if not selectors.access_log_visible(actor=request.user):
         raise PermissionDenied
     form = AccessLogFilterForm(request.GET)
-    filters = form.filters()
+    filters = form.filters(actor=request.user)
     page = form.page(
         lambda cursor: selectors.access_log_list(
             actor=request.user, filters=filters, cursor=cursor, page_size=PAGE_SIZE
         )
     )
-    return render(request, "audit/log.html", {"form": form, "page": page, "record_types": RECORD_TYPES})
+    return render(request, "audit/log.html", {"form": form, "page": page})

@@ -30,12 +30,12 @@ router = Router(tags=["customers"])
 
 
 def _viewed(request: HttpRequest, obj: Any) -> None:
-    record(actor=request.user, action="view", obj=obj, ip=request.META.get("REMOTE_ADDR"))
+    record(actor=request.user, action="view", obj=obj)
 
 
 def _shown(request: HttpRequest, objs: list[Any], search: str = "") -> list[Any]:
     """Each record of a list answer is a view too (R-13.2)."""
-    record_views(actor=request.user, objs=objs, search=search, ip=request.META.get("REMOTE_ADDR"))
+    record_views(actor=request.user, objs=objs, search=search)
     return objs
 
 

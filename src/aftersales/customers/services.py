@@ -135,6 +135,7 @@ def customer_update(*, actor: Any, customer: Customer, **changes: Any) -> Custom
         record(
             actor=actor,
             action="change",
+            verb="update",
             obj=customer,
             detail={"changed": {k: [str(old), str(new)] for k, (old, new) in changed.items()}},
         )
@@ -174,7 +175,7 @@ def contact_create(
         if is_primary:
             customer.contacts.update(is_primary=False)
         contact.save(force_insert=True)
-        record(actor=actor, action="change", obj=customer, detail={"contact_added": contact.name})
+        record(actor=actor, action="change", verb="contact_add", obj=customer, detail={"contact_added": contact.name})
     return contact
 
 

@@ -29,7 +29,7 @@ from aftersales.customers.forms import (
 )
 from aftersales.customers.masking import may_see, shown_address, shown_email, shown_phone
 from aftersales.customers.models import WarrantyStatus
-from aftersales.web.access import client_ip, staff_page
+from aftersales.web.access import staff_page
 from aftersales.web.forms import form_status, submit
 from aftersales.workorders.selectors import customer_communications, customer_work_orders, installed_product_work_orders
 
@@ -65,7 +65,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         lambda cursor: keyset_page(qs, sort_field="id", descending=True, cursor=cursor, page_size=PAGE_SIZE)
     )
     rows = [(c, shown_phone(user, c.phone), shown_address(user, c.address)) for c in page.items]
-    record_views(actor=user, objs=page.items, search=filters["q"], ip=client_ip(request))
+    record_views(actor=user, objs=page.items, search=filters["q"])
     return render(request, "customers/list.html", {"form": form, "page": page, "rows": rows})
 
 
@@ -95,7 +95,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     # The customer and every contact (their phones) and product the page shows.
     shown = [customer, *(row[0] for row in contacts), *(row[0] for row in products)]
-    record_views(actor=user, objs=shown, ip=client_ip(request))
+    record_views(actor=user, objs=shown)
     context = {
         "customer": customer,
         "phone": shown_phone(user, customer.phone),
@@ -187,7 +187,7 @@ def product_add(request: HttpRequest, pk: int) -> HttpResponse:
 def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     product = selectors.installed_product_get(actor=user, installed_product_id=pk)
-    record(actor=user, action="view", obj=product, ip=client_ip(request))
+    record(actor=user, action="view", obj=product)
     work_orders = list(installed_product_work_orders(actor=user, installed_product_id=product.pk)[:HISTORY_LIMIT])
     context = {
         "product": product,

@@ -96,7 +96,7 @@ def _detail(
 ) -> HttpResponse:
     user = _user(request)
     wo = work_order_get(actor=user, work_order_id=pk)
-    record(actor=user, action="view", obj=wo, ip=request.META.get("REMOTE_ADDR"))
+    record(actor=user, action="view", obj=wo)
     context = {
         "wo": work_order_shown(actor=user, work_order=wo),
         "timeline": work_order_timeline(actor=user, work_order_id=wo.pk),

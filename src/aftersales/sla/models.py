@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -333,7 +334,7 @@ class WorkOrderTarget(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.work_order_id} {self.kind} {self.due_at:%Y-%m-%d %H:%M}"
+        return f"{self.work_order_id} {self.kind} {timezone.localtime(self.due_at):%Y-%m-%d %H:%M}"
 
     @property
     def is_open(self) -> bool:
@@ -375,7 +376,7 @@ class SlaBreach(models.Model):
         indexes = [models.Index(fields=["due_at", "id"], name="sla_breach_due_idx")]
 
     def __str__(self) -> str:
-        return f"{self.work_order_id} {self.kind} {self.due_at:%Y-%m-%d %H:%M}"
+        return f"{self.work_order_id} {self.kind} {timezone.localtime(self.due_at):%Y-%m-%d %H:%M}"
 
 
 class SlaExtension(models.Model):
@@ -410,4 +411,4 @@ class SlaExtension(models.Model):
         ordering = ["recorded_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.target_id} → {self.new_due_at:%Y-%m-%d %H:%M}"
+        return f"{self.target_id} → {timezone.localtime(self.new_due_at):%Y-%m-%d %H:%M}"

@@ -128,6 +128,7 @@ def calendar_year_seed(*, actor: Any, year: int) -> bool:
     record(
         actor=actor,
         action=AccessLog.Action.CHANGE,
+        verb="calendar_seed",
         object_type="calendaryear",
         object_id=year,
         detail={"seed": year},
@@ -151,7 +152,7 @@ def calendar_year_confirm(*, actor: Any, year: int, without_holidays: bool = Fal
                 {"year": _("No holidays entered.")},
             )
         row, _created = CalendarYear.objects.get_or_create(year=year, defaults={"confirmed_by": actor})
-        record(actor=actor, action=AccessLog.Action.CHANGE, obj=row, detail={"confirm": year})
+        record(actor=actor, action=AccessLog.Action.CHANGE, verb="year_confirm", obj=row, detail={"confirm": year})
     _changed()
     return row
 
@@ -251,6 +252,7 @@ def calendar_days_add(
         record(
             actor=actor,
             action=AccessLog.Action.CHANGE,
+            verb="days_add",
             obj=calendar,
             detail={
                 "from": date_from.isoformat(),
@@ -280,6 +282,7 @@ def calendar_exception_delete(*, actor: Any, calendar: Calendar, day_id: int) ->
         record(
             actor=actor,
             action=AccessLog.Action.CHANGE,
+            verb="delete",
             obj=day,
             detail={"deleted": day.date.isoformat()},
         )
@@ -328,6 +331,7 @@ def working_period_update(*, actor: Any, period: WorkingPeriod, start: dt.time, 
         record(
             actor=actor,
             action=AccessLog.Action.CHANGE,
+            verb="update",
             obj=period,
             detail={"start": str(start), "end": str(end)},
         )
@@ -345,7 +349,7 @@ def working_period_delete(*, actor: Any, period: WorkingPeriod) -> None:
                 _("A calendar needs at least one working period."),
                 {"period": _("The last period cannot be deleted.")},
             )
-        record(actor=actor, action=AccessLog.Action.CHANGE, obj=period, detail={"deleted": str(period)})
+        record(actor=actor, action=AccessLog.Action.CHANGE, verb="delete", obj=period, detail={"deleted": str(period)})
         period.delete()
     _changed()
 
@@ -449,7 +453,9 @@ def target_extend(
                 "channel": channel,
             },
         )
-        record(actor=actor, action=AccessLog.Action.CHANGE, obj=extension, detail={"target": target.pk})
+        record(
+            actor=actor, action=AccessLog.Action.CHANGE, verb="sla_extend", obj=extension, detail={"target": target.pk}
+        )
     return extension
 
 

@@ -55,15 +55,17 @@ HISTORY_LIMIT = 100
 EMPTY_NOTE, DEFAULT_START, EMPTY_CONFIRM, EMPTY_REASON = NoteIn(), StartIn(), ConfirmIn(note=""), ReasonIn()
 
 
-def _viewed(request: HttpRequest, object_type: str, object_id: int, part: str = "") -> None:
+def _viewed(request: HttpRequest, object_type: str, object_id: int, part: str = "", obj: Any = None) -> None:
+    """A view for the access log (R-13.2): the record, or by its id the record whose ``part`` (its
+    timeline, a customer's history) was shown."""
     detail = {"part": part} if part else None
     record(
         actor=request.user,
         action="view",
+        obj=obj,
         object_type=object_type,
         object_id=object_id,
         detail=detail,
-        ip=request.META.get("REMOTE_ADDR"),
     )
 
 
@@ -83,7 +85,7 @@ def work_order_list(request: HttpRequest, filters: Query[WorkOrderFilter]) -> An
         page_size=filters.page_size,
     )
     if filters.q:  # search results are views of the records found (R-13.2)
-        record_views(actor=request.user, objs=page.items, search=filters.q, ip=request.META.get("REMOTE_ADDR"))
+        record_views(actor=request.user, objs=page.items, search=filters.q)
     return page
 
 
@@ -102,7 +104,7 @@ def work_order_create(request: HttpRequest, payload: WorkOrderIn, idempotency_ke
 @router.get("/work-orders/{work_order_id}", response=responses({200: WorkOrderOut}))
 def work_order_get(request: HttpRequest, work_order_id: PathId) -> Any:
     wo = _detail(request, work_order_id)
-    _viewed(request, "workorder", wo.pk)
+    _viewed(request, "workorder", wo.pk, obj=wo)
     return wo
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.catalog.models import Colour, Priority, ServiceType
@@ -211,7 +212,7 @@ class WorkOrderEvent(models.Model):
         indexes = [models.Index(fields=["work_order", "at", "id"], name="woevent_timeline_idx")]
 
     def __str__(self) -> str:
-        return f"{self.work_order_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.work_order_id} {self.kind} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
 
 class Communication(models.Model):
@@ -259,7 +260,7 @@ class Communication(models.Model):
         indexes = [models.Index(fields=["customer", "at"], name="comm_customer_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
 
 class Attachment(models.Model):

@@ -476,7 +476,7 @@ def work_order_acknowledge(*, actor: Any, work_order_id: int, note: str = "") ->
             wo.owner = actor
         wo.save()
         sla_targets.on_acknowledged(wo)  # SLA
-        record(actor=actor, action="change", obj=wo, detail={"action": Action.ACKNOWLEDGE})
+        record(actor=actor, action="change", verb=Action.ACKNOWLEDGE, obj=wo)
     return wo
 
 
@@ -510,7 +510,7 @@ def work_order_assign(*, actor: Any, work_order_id: int, assignee_id: int, note:
             wo.owner = actor
         wo.save()
         sla_targets.on_assigned(wo)  # SLA
-        record(actor=actor, action="change", obj=wo, detail={"action": Action.ASSIGN, "assignee": assignee.pk})
+        record(actor=actor, action="change", verb=Action.ASSIGN, obj=wo, detail={"assignee": assignee.pk})
         notifications.work_order_assigned(wo, assignee=assignee, by=actor, event=event)
     return wo
 
@@ -525,7 +525,7 @@ def work_order_start(*, actor: Any, work_order_id: int, mode: str = HandlingMode
         wo.handling_mode = mode
         wo.save()
         sla_targets.on_started(wo)  # SLA
-        record(actor=actor, action="change", obj=wo, detail={"action": Action.START})
+        record(actor=actor, action="change", verb=Action.START, obj=wo)
     return wo
 
 
@@ -547,7 +547,7 @@ def work_order_wait(*, actor: Any, work_order_id: int, on: str, reason: str) -> 
         _move(wo, actor, action, target, text=reason)
         wo.save()
         sla_targets.on_status_changed(wo)  # SLA: pause
-        record(actor=actor, action="change", obj=wo, detail={"action": action})
+        record(actor=actor, action="change", verb=action, obj=wo)
     return wo
 
 
@@ -558,7 +558,7 @@ def work_order_resume(*, actor: Any, work_order_id: int, note: str = "") -> Work
         _move(wo, actor, Action.RESUME, Status.IN_PROGRESS, text=note)
         wo.save()
         sla_targets.on_status_changed(wo)  # SLA: resume
-        record(actor=actor, action="change", obj=wo, detail={"action": Action.RESUME})
+        record(actor=actor, action="change", verb=Action.RESUME, obj=wo)
     return wo
 
 
@@ -576,7 +576,7 @@ def work_order_resolve(*, actor: Any, work_order_id: int, resolution: str, techn
         wo.resolved_at = timezone.now()
         wo.save()
         sla_targets.on_resolved(wo, at=wo.resolved_at)  # SLA
-        record(actor=actor, action="change", obj=wo, detail={"action": Action.RESOLVE})
+        record(actor=actor, action="change", verb=Action.RESOLVE, obj=wo)
         notifications.work_order_resolved(wo, event=event)
     return wo
 
@@ -594,7 +594,7 @@ def work_order_confirm(*, actor: Any, work_order_id: int, note: str = "") -> Wor
         _move(wo, actor, Action.CONFIRM, Status.CONFIRMED, text=note, data={"by_customer": is_portal})
         wo.confirmed_at = timezone.now()
         wo.save()
-        record(actor=actor, action="change", obj=wo, detail={"action": Action.CONFIRM})
+        record(actor=actor, action="change", verb=Action.CONFIRM, obj=wo)
     return wo
 
 
@@ -612,7 +612,7 @@ def work_order_close(*, actor: Any, work_order_id: int, reason: str = "") -> Wor
             wo.close_reason = reason
         wo.closed_at = timezone.now()
         wo.save()
-        record(actor=actor, action="change", obj=wo, detail={"action": Action.CLOSE})
+        record(actor=actor, action="change", verb=Action.CLOSE, obj=wo)
         notifications.work_order_closed(wo, event=event)
     return wo
 
@@ -628,7 +628,7 @@ def work_order_reopen(*, actor: Any, work_order_id: int, reason: str) -> WorkOrd
         wo.close_reason = ""
         wo.save()
         sla_targets.on_reopened(wo)  # SLA
-        record(actor=actor, action="change", obj=wo, detail={"action": Action.REOPEN})
+        record(actor=actor, action="change", verb=Action.REOPEN, obj=wo)
         if wo.assignee is not None:
             notifications.work_order_reopened(wo, event=event)
     return wo
@@ -641,7 +641,7 @@ def work_order_archive(*, actor: Any, work_order_id: int) -> WorkOrder:
         _move(wo, actor, Action.ARCHIVE, Status.ARCHIVED)
         wo.archived_at = timezone.now()
         wo.save()
-        record(actor=actor, action="change", obj=wo, detail={"action": Action.ARCHIVE})
+        record(actor=actor, action="change", verb=Action.ARCHIVE, obj=wo)
     return wo
 
 
@@ -659,7 +659,9 @@ def work_order_set_priority(*, actor: Any, work_order_id: int, priority: str, re
         wo.save()
         _event(wo, actor, WorkOrderEvent.Kind.CHANGE, text=reason, data={"priority": priority, "previous": previous})
         sla_targets.on_priority_changed(wo)  # SLA: recompute the targets
-        record(actor=actor, action="change", obj=wo, detail={"priority": priority, "previous": previous})
+        record(
+            actor=actor, action="change", verb="priority", obj=wo, detail={"priority": priority, "previous": previous}
+        )
     return wo
 
 
@@ -671,7 +673,7 @@ def work_order_add_note(*, actor: Any, work_order_id: int, text: str) -> WorkOrd
         event = _event(wo, actor, WorkOrderEvent.Kind.NOTE, text=text)
         WorkOrder.objects.filter(pk=wo.pk).update(updated_at=timezone.now())
         sla_targets.on_progress(wo, actor=actor, at=event.at)  # SLA: progress
-        record(actor=actor, action="change", obj=wo, detail={"note": event.pk})
+        record(actor=actor, action="change", verb="note", obj=wo, detail={"note": event.pk})
     return event
 
 

@@ -34,7 +34,7 @@ from aftersales.customers import selectors as customer_selectors
 from aftersales.customers import services as customer_services
 from aftersales.sla import selectors as sla_selectors
 from aftersales.sla import services as sla_services
-from aftersales.web.access import client_ip, staff_page
+from aftersales.web.access import staff_page
 from aftersales.web.forms import show_domain_error
 from aftersales.workorders import selectors, services
 from aftersales.workorders.forms import (
@@ -137,7 +137,7 @@ def work_order_list(request: HtmxHttpRequest) -> HttpResponse:
     # The page's open SLA targets in one query; each row shows its most urgent one.
     sla_rows = sla_selectors.work_order_targets_many(actor=user, work_orders=page.items)
     if filters.q:  # search results are views of the records found
-        record_views(actor=user, objs=page.items, search=filters.q, ip=client_ip(request))
+        record_views(actor=user, objs=page.items, search=filters.q)
     for wo in page.items:
         wo.sla_row = sla_rows.get(wo.pk, [])  # type: ignore[attr-defined]
     context = {
@@ -235,7 +235,7 @@ def _customer_or_none(user: Any, customer_id: int | None) -> Any:
 def work_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     wo = selectors.work_order_get(actor=user, work_order_id=pk)
-    record(actor=user, action="view", obj=wo, ip=client_ip(request))
+    record(actor=user, action="view", obj=wo)
     return render(request, "workorders/detail.html", _detail_context(user, wo))
 
 
@@ -577,7 +577,7 @@ def _guided(fault_id: int | None, faults: list[FaultCategory]) -> FaultCategory 
 def intake_customer_search(request: HttpRequest) -> HttpResponse:
     q = (request.GET.get("customer_q") or "").strip()
     results = list(customer_selectors.customer_list(actor=_user(request), q=q)[:SEARCH_LIMIT]) if q else []
-    record_views(actor=request.user, objs=results, search=q, ip=client_ip(request))
+    record_views(actor=request.user, objs=results, search=q)
     return render(request, "workorders/intake.html#customer_results", {"results": results, "q": q})
 
 
@@ -586,7 +586,7 @@ def intake_customer_search(request: HttpRequest) -> HttpResponse:
 def intake_product_search(request: HttpRequest) -> HttpResponse:
     serial = (request.GET.get("serial") or "").strip()
     results = list(customer_selectors.installed_product_by_serial(actor=_user(request), serial=serial))
-    record_views(actor=request.user, objs=results, search=serial, ip=client_ip(request))
+    record_views(actor=request.user, objs=results, search=serial)
     return render(request, "workorders/intake.html#product_results", {"results": results, "serial": serial})
 
 
@@ -597,7 +597,7 @@ def intake_pick(request: HttpRequest) -> HttpResponse:
     product_id = _int(request.GET.get("installed_product_id"))
     context = _picked(_user(request), None if product_id else customer_id, product_id)
     picked = [context["picked_customer"]] if context["picked_customer"] else []
-    record_views(actor=request.user, objs=picked + context["customer_products"], ip=client_ip(request))
+    record_views(actor=request.user, objs=picked + context["customer_products"])
     response = render(request, "workorders/intake.html#picked", context)
     response["HX-Trigger-After-Settle"] = INTAKE_CHANGED  # the promise reads the new customer/product
     return response
