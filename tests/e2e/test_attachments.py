@@ -21,10 +21,15 @@ __all__ = ["media"]
 DESKTOP = {"width": 1280, "height": 800}
 
 
-def _thumbnails_loaded(page: Page) -> int:
-    """How many thumbnails the browser actually decoded (a broken image has no natural width)."""
-    return page.locator("#attachment-list img").evaluate_all(
-        "imgs => imgs.filter(img => img.complete && img.naturalWidth > 0).length"
+def _thumbnails_loaded(page: Page, count: int) -> None:
+    """Wait until the browser has decoded ``count`` thumbnails (lazy images load once they are in
+    view; a broken image would never get a natural width)."""
+    for img in page.locator("#attachment-list img").all():
+        img.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "n => [...document.querySelectorAll('#attachment-list img')]"
+        ".filter(img => img.complete && img.naturalWidth > 0).length === n",
+        arg=count,
     )
 
 
@@ -63,7 +68,7 @@ def test_customer_uploads_a_photo_on_the_phone_and_the_agent_sees_it(browser, li
         expect(page).to_have_url(re.compile(rf"/portal/{wo.pk}/#attachments$"))
         expect(page.locator(".alert-success")).to_contain_text("漏水位置.jpg")
         expect(section.locator("img[alt='漏水位置.jpg']")).to_be_visible()
-        assert _thumbnails_loaded(page) == 1
+        _thumbnails_loaded(page, 1)
         no_sideways = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         assert no_sideways, "the portal detail scrolls sideways on a 390 px phone"
         _screenshots(page, section, artifacts, "attachments-portal-phone")
@@ -91,7 +96,7 @@ def test_customer_uploads_a_photo_on_the_phone_and_the_agent_sees_it(browser, li
             expect(section).to_contain_text("内部")
             expect(section).to_contain_text("客户可见")
             expect(section.locator("input[name=visible_to_customer]")).to_be_visible()
-            assert _thumbnails_loaded(page) == 2
+            _thumbnails_loaded(page, 2)
             expect(page.locator("section.wo-timeline")).to_contain_text("添加了附件（客户可见）")
             _screenshots(page, section, artifacts, f"attachments-staff-{name}")
         finally:
