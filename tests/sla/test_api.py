@@ -14,7 +14,7 @@ from aftersales.sla.selectors import sla_compliance, work_order_targets
 from aftersales.sla.services import sla_scan
 from aftersales.workorders import services as wo_services
 from tests.api.conftest import ApiClient
-from tests.factories import PASSWORD, InstalledProductFactory, UserFactory, make_work_order
+from tests.factories import PASSWORD, InstalledProductFactory, UserFactory, make_work_order, portal_user
 from tests.sla.conftest import at
 
 pytestmark = [
@@ -132,6 +132,21 @@ def test_r4_7_work_order_targets_endpoint_and_scope(agent, tech):
     assert by_kind["response"]["due_at"] == "2026-11-23T14:00:00+08:00"
     assert by_kind["response"]["state_label"] in ("超时", "按时", "有风险")
     assert ApiClient(tech).get(f"/sla/work-orders/{wo.pk}/targets").status_code == 404
+
+
+def test_r13_1_a_customer_sees_the_promise_not_the_internal_targets(agent):
+    """The portal shows a customer the promised times only; the API's targets endpoint answers
+    them 404 like any record the portal does not show, and the work-order detail carries the
+    same promise the portal shows."""
+    product = InstalledProductFactory()
+    wo = make_work_order(agent, product, priority="P2", channel="phone", received_at=at(2026, 11, 23, 10))
+    customer = portal_user(product.customer)
+    assert ApiClient(agent).get(f"/sla/work-orders/{wo.pk}/targets").status_code == 200
+    response = ApiClient(customer).get(f"/sla/work-orders/{wo.pk}/targets")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    detail = ApiClient(customer).get(f"/work-orders/{wo.pk}").json()
+    assert detail["promise"]["resolve_by"] is not None
 
 
 def test_r4_7_target_states_and_texts(agent):

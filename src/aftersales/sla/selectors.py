@@ -409,7 +409,14 @@ def _visible_targets(actor: Any, work_order_ids: list[int]) -> QuerySet[WorkOrde
 
 
 def work_order_targets(*, actor: Any, work_order: Any, now: dt.datetime | None = None) -> list[TargetView]:
-    """Every target of one work order the actor may see, by due time (one query)."""
+    """Every target of one work order the actor may see, by due time (one query).
+
+    A customer sees the promise (``work_order_promise``: respond by, resolve by), on the portal
+    and in the API's work-order detail alike, never the internal targets: not found (R-13.1)."""
+    from aftersales.workorders.selectors import is_portal_user
+
+    if is_portal_user(actor):
+        raise NotFound()
     now = now or timezone.now()
     rows = _visible_targets(actor, [work_order.pk]).order_by("due_at", "id")
     return [target_view(row, now) for row in rows]
