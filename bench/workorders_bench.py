@@ -143,7 +143,7 @@ def load(rows: int) -> dict[str, Any]:
             values.append(
                 (
                     f"B{i:08d}", "person" if person else "organisation", name, rng.choice(categories).pk, rng.choice(regions).pk,
-                    f"139{i:08d}", "", f"上海市浦东新区张江路{i % 999 + 1}号", "", adapt(aware), adapt(aware),
+                    f"139{i:08d}", "", f"上海市浦东新区张江路{i % 999 + 1}号", "", "sms", adapt(aware), adapt(aware),
                 )
             )  # fmt: skip
         with transaction.atomic():
@@ -159,6 +159,7 @@ def load(rows: int) -> dict[str, Any]:
                     "email",
                     "address",
                     "service_preferences",
+                    "notification_channel",
                     "created_at",
                     "updated_at",
                 ],

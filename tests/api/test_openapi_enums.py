@@ -38,6 +38,8 @@ def _choices(model, field: str) -> set[str]:
 SERVER_ACCEPTS = {
     "CustomerIn.kind": _choices(Customer, "kind"),
     "CustomerPatch.kind": _choices(Customer, "kind"),
+    "CustomerIn.notification_channel": _choices(Customer, "notification_channel"),
+    "CustomerPatch.notification_channel": _choices(Customer, "notification_channel"),
     "WorkOrderIn.channel": _choices(WorkOrder, "channel"),
     "WorkOrderIn.service_type": _choices(WorkOrder, "service_type"),
     "WorkOrderIn.priority": _choices(WorkOrder, "priority"),

@@ -151,3 +151,26 @@ def test_worker_killed_mid_batch_never_sends_the_in_flight_message_twice(start_w
     assert outbox_deliver_due() == 0
     assert OutboxMessage.objects.get(pk=in_flight.pk).status == S.INTERRUPTED
     assert calls.read_text().split() == called
+
+
+def test_a_task_already_waiting_delivers_what_commits_before_it_starts(start_worker, worker_env):
+    """Intake's hot path (bench/README): a transaction that commits while a prompt task is still
+    waiting enqueues none of its own (an enqueue is a commit in the queue's database); the waiting
+    task, started later, delivers both. Once it has started, the next commit enqueues again."""
+    users = [UserFactory(email="", phone=f"1350000000{i}") for i in range(3)]
+
+    def write(user) -> int:
+        with transaction.atomic():
+            (message,) = notify_user(user=user, subject="", body="已受理", topic="t", channels=["sms"])
+        return message.pk
+
+    first, second = write(users[0]), write(users[1])
+    assert HUEY.pending_count() == 1  # the worker is not running yet: one task waits for both
+    start_worker()
+    _wait_for(
+        lambda: OutboxMessage.objects.filter(pk__in=[first, second], status=S.SENT).count() == 2,
+        what="the waiting task to deliver both messages",
+    )
+    third = write(users[2])  # the task has started since: this commit enqueues a new one
+    _wait_for(lambda: OutboxMessage.objects.filter(pk=third, status=S.SENT).exists(), what="the third message")
+    assert SmsLog.objects.count() == 3

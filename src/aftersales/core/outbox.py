@@ -60,6 +60,13 @@ SENDING_TIMEOUT = timedelta(minutes=10)
 HEARTBEAT_KEY = "aftersales:worker-heartbeat"
 HEARTBEAT_STALE_AFTER = timedelta(minutes=5)
 
+# Set (to the time) when a prompt delivery task is enqueued, taken by that task when it starts:
+# while it is there, a task is waiting that will see every row committed before it starts, so
+# no second one is enqueued. Older than this, the task it stood for was lost (the periodic job
+# delivered meanwhile) and a new one is enqueued.
+PROMPT_KEY = "aftersales:outbox-prompt"
+PROMPT_STALE_AFTER = timedelta(seconds=10)
+
 PERM_VIEW = "core.view_outbox"
 PERM_RETRY = "core.retry_outbox"
 
@@ -245,9 +252,27 @@ def _deliver_after_commit() -> None:
 
 
 def _enqueue_delivery() -> None:
+    """Enqueue a delivery task unless one is already waiting (``PROMPT_KEY``).
+
+    An enqueue is a write to the queue's own database (on SQLite a commit with fsync, about as
+    long as a whole intake), so at intake's rate it is done about once per pick-up by the worker
+    rather than once per request. The mark is set before the task is enqueued and taken when the
+    task starts, before it looks for messages: a task still waiting when this transaction has
+    committed will see its rows.
+    """
     from aftersales.core.tasks import outbox_deliver_soon  # the task module imports this one
 
+    now = timezone.now()
+    waiting = HUEY.get(PROMPT_KEY, peek=True)
+    if isinstance(waiting, datetime) and timedelta(0) <= now - waiting < PROMPT_STALE_AFTER:
+        return
+    HUEY.put(PROMPT_KEY, now)
     outbox_deliver_soon()
+
+
+def outbox_prompt_taken() -> None:
+    """The prompt delivery task starts: rows committed from now on need a task of their own."""
+    HUEY.get(PROMPT_KEY)
 
 
 # --------------------------------------------------------------------------------------------

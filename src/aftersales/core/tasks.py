@@ -8,7 +8,7 @@ from typing import Any
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from aftersales.core.outbox import outbox_deliver_due, worker_heartbeat
+from aftersales.core.outbox import outbox_deliver_due, outbox_prompt_taken, worker_heartbeat
 
 # Huey ships no type hints; these give its decorators a declared type so mypy --strict accepts
 # them. A decorated function becomes a Huey TaskWrapper: calling it enqueues the task.
@@ -28,6 +28,7 @@ def _periodic_task(schedule: Any, **kwargs: Any) -> TaskDecorator:
 @_task()
 def outbox_deliver_soon() -> int:
     """Enqueued after a transaction that wrote outbox rows commits, so delivery is prompt."""
+    outbox_prompt_taken()  # first: what commits from now on is not this run's to find
     return outbox_deliver_due()
 
 

@@ -15,6 +15,8 @@ MASKED_FOR = "for roles without view_contact_details; a portal user sees their o
 
 
 CustomerKind = named_choices("CustomerKind", Customer.Kind)
+NotificationChannel = named_choices("CustomerNotificationChannel", Customer.NotificationChannel)
+MESSAGES_BY = "How the customer is told that their request was received, assigned, resolved and closed."
 
 
 def _user(context: Any) -> Any:
@@ -30,6 +32,7 @@ class CustomerIn(Schema):
     region_id: Id | None = None
     category_id: Id | None = None
     service_preferences: Text(2000) = ""
+    notification_channel: NotificationChannel = Field(NotificationChannel.SMS, description=MESSAGES_BY)
     contact_name: Text(64) = Field("", description="Primary contact; the customer's name when empty.")
 
 
@@ -44,6 +47,7 @@ class CustomerPatch(Schema):
     region_id: Id | None = None
     category_id: Id | None = None
     service_preferences: Text(2000) = None
+    notification_channel: NotificationChannel = Field(None, description=MESSAGES_BY)
 
 
 class CustomerOut(Schema):
@@ -57,6 +61,7 @@ class CustomerOut(Schema):
     email: str = Field(description=f"Masked (z****@example.com) {MASKED_FOR}.")
     address: str = Field(description=f"Masked after the city/district {MASKED_FOR}.")
     service_preferences: str
+    notification_channel: NotificationChannel = Field(description=MESSAGES_BY)
     created_at: dt.datetime
 
     @staticmethod
