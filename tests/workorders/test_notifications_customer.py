@@ -67,6 +67,16 @@ def test_the_request_contact_is_told_before_the_customers_own_phone(agent):
     assert [m.address for m in _told(wo)] == ["13700001111"]
 
 
+def test_an_sms_goes_to_a_mobile_number_only(agent):
+    """A landline cannot take an SMS: an organisation's switchboard number is passed over for its
+    contact's mobile, written as the gateway takes it; with no mobile and no e-mail, nothing."""
+    product = _product(kind="organisation", phone="021-6234 5678")
+    contact = ContactFactory(customer=product.customer, phone="139 1234 5678")
+    assert [m.address for m in _told(make_work_order(agent, product, contact_id=contact.pk))] == ["13912345678"]
+    landline_only = _product(kind="organisation", phone="021-62345678", email="")
+    assert _told(make_work_order(agent, landline_only)) == []
+
+
 def test_a_customer_who_prefers_e_mail_gets_an_e_mail_with_a_subject(agent):
     product = _product(email="zhang@example.com", notification_channel=Channel.EMAIL)
     wo = make_work_order(agent, product)

@@ -12,6 +12,7 @@ one INSERT.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -34,6 +35,8 @@ CUSTOMER_RECEIVED, CUSTOMER_ASSIGNED = "customer_received", "customer_assigned"
 CUSTOMER_RESOLVED, CUSTOMER_CLOSED = "customer_resolved", "customer_closed"
 CUSTOMER_LANGUAGE = "zh-hans"
 SMS_TEXT_MAX = 500
+# An SMS reaches a mainland mobile number only (a landline such as 021-6234 5678 cannot take one).
+MOBILE_RE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
 
 
 def topic(wo: WorkOrder) -> str:
@@ -116,22 +119,30 @@ def work_order_closed(wo: WorkOrder, *, event: WorkOrderEvent) -> None:
     _tell_customer(wo, CUSTOMER_CLOSED, event=event)
 
 
+def _mobile(phone: str | None) -> str:
+    """``phone`` as the digits an SMS goes to, or "" when it is no mobile number."""
+    digits = re.sub(r"[\s-]", "", phone or "")
+    return digits if MOBILE_RE.match(digits) else ""
+
+
 def customer_address(wo: WorkOrder) -> tuple[str, str] | None:
     """Where to tell the customer of ``wo``: their preferred channel, else the other one, at the
-    request's contact (or the customer's own phone / e-mail); None if they want no messages or
+    request's contact (or the customer's own mobile / e-mail); None if they want no messages or
     cannot be reached."""
     customer = wo.customer
     if customer.notification_channel == Customer.NotificationChannel.NONE:
         return None
     contact = wo.contact if wo.contact_id else None
+    phones = [contact.phone if contact is not None else "", customer.phone]
+    emails = [contact.email if contact is not None else "", customer.email]
     addresses = {
-        Channel.SMS: (contact.phone if contact is not None else "") or customer.phone,
-        Channel.EMAIL: (contact.email if contact is not None else "") or customer.email,
+        Channel.SMS: next((mobile for mobile in map(_mobile, phones) if mobile), ""),
+        Channel.EMAIL: next((e.strip() for e in emails if (e or "").strip()), ""),
     }
     preferred = Channel.EMAIL if customer.notification_channel == Customer.NotificationChannel.EMAIL else Channel.SMS
     for channel in (preferred, *(c for c in addresses if c != preferred)):
-        if addresses[channel].strip():
-            return channel, addresses[channel].strip()
+        if addresses[channel]:
+            return channel, addresses[channel]
     return None
 
 
