@@ -135,11 +135,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file (not :memory:) so a real worker process can open the test database too; one per
     # process so parallel test runs never share it.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test_aftersales_{os.getpid()}.sqlite3")}
-
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A lock waited for longer than SQLite's busy timeout fails the same way: 503 database_busy
     # with Retry-After (core.errors.database_busy), instead of a request that hangs for ever.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c lock_timeout=30s"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 # django-axes' backend first: it refuses a locked-out account or address before any password check.
