@@ -20,6 +20,7 @@ from aftersales.core.errors import DomainError, NotFound
 from aftersales.sla import policy_services, selectors
 from aftersales.sla.forms import PolicyEditForm, PolicyForm, PolicyPreviewForm, RuleForm
 from aftersales.sla.models import SlaPolicy
+from aftersales.web.forms import show_domain_error
 
 _guard = permission_required(selectors.POLICY_PERMISSION, raise_exception=True)
 # A service's argument → the page's field that holds it.
@@ -27,23 +28,14 @@ FIELD_OF = {"duration_seconds": "hours", "duration_days": "days"}
 
 
 def _lookups() -> dict[str, Any]:
-    from aftersales.catalog.models import ProductLine
+    from aftersales.catalog.selectors import product_line_list
     from aftersales.customers.models import CustomerCategory
 
     return {
         "categories": list(CustomerCategory.objects.order_by("code")),
-        "lines": list(ProductLine.objects.order_by("code")),
+        "lines": list(product_line_list()),
         "calendars": list(selectors.calendar_list()),
     }
-
-
-def _show(form: Any, exc: DomainError) -> None:
-    """A refusal on the form: each named field on its field, the rest above the form."""
-    for name, text in (exc.fields or {}).items():
-        field = FIELD_OF.get(name, name)
-        form.add_error(field if field in form.fields else None, str(text))
-    if not exc.fields:
-        form.add_error(None, str(exc.message))
 
 
 def _policy(request: HttpRequest, policy_id: int) -> SlaPolicy:
@@ -75,7 +67,7 @@ def policy_create(request: HttpRequest) -> HttpResponse:
         try:
             policy = policy_services.sla_policy_create(actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            _show(form, exc)
+            show_domain_error(form, exc, FIELD_OF)
         else:
             messages.success(request, _("Policy created. Add its target rules, then activate it."))
             return HttpResponseRedirect(_url(policy))
@@ -136,7 +128,7 @@ def policy_edit(request: HttpRequest, policy_id: int) -> HttpResponse:
         try:
             policy_services.sla_policy_update(actor=request.user, policy_id=policy.pk, **form.cleaned_data)
         except DomainError as exc:
-            _show(form, exc)
+            show_domain_error(form, exc, FIELD_OF)
         else:
             messages.success(request, _("Policy saved."))
             return HttpResponseRedirect(_url(policy))
@@ -153,7 +145,7 @@ def rule_add(request: HttpRequest, policy_id: int) -> HttpResponse:
         try:
             policy_services.sla_rule_add(actor=request.user, policy_id=policy.pk, **form.service_values())
         except DomainError as exc:
-            _show(form, exc)
+            show_domain_error(form, exc, FIELD_OF)
         else:
             messages.success(request, _("Rule added."))
             return HttpResponseRedirect(_url(policy) + "#rules")
@@ -172,7 +164,7 @@ def rule_edit(request: HttpRequest, policy_id: int, rule_id: int) -> HttpRespons
         try:
             policy_services.sla_rule_update(actor=request.user, rule_id=rule_id, **form.service_values())
         except DomainError as exc:
-            _show(form, exc)
+            show_domain_error(form, exc, FIELD_OF)
         else:
             messages.success(request, _("Rule saved."))
             return HttpResponseRedirect(_url(policy) + "#rules")

@@ -225,6 +225,5 @@ def compliance_page(request: HttpRequest) -> HttpResponse:
             figures = [(row, _figure_links(by, row)) for row in rows]
             context["tables"].append({"by": by, "title": title, "header": header, "rows": figures})
     except DomainError as exc:
-        for field, message in exc.fields.items():
-            form.add_error(field if field in form.fields else None, str(message))
+        show_domain_error(form, exc)
     return render(request, "sla/compliance.html", context)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from django import forms
@@ -27,14 +27,16 @@ def service_required(field: FieldT) -> FieldT:
     return field
 
 
-def show_domain_error(form: forms.Form, error: DomainError) -> None:
+def show_domain_error(form: forms.Form, error: DomainError, field_of: Mapping[str, str] | None = None) -> None:
     """Put a service's refusal on the form: each named field's message on that field (a service
-    argument ``region_id`` lands on a form field ``region``), anything else on the form."""
+    argument ``region_id`` lands on a form field ``region``; ``field_of`` names the others whose
+    form field is called differently), anything else on the form."""
     if not error.fields:
         form.add_error(None, str(error.message))
         return
     for name, text in error.fields.items():
-        field = name if name in form.fields else name.removesuffix("_id")
+        field = (field_of or {}).get(name, name)
+        field = field if field in form.fields else field.removesuffix("_id")
         form.add_error(field if field in form.fields else None, str(text))
 
 
