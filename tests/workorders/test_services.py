@@ -11,6 +11,7 @@ from aftersales.core.errors import DomainError, NotFound, PermissionDenied, Vali
 from aftersales.workorders import services
 from aftersales.workorders.models import WorkOrderEvent
 from aftersales.workorders.selectors import WorkOrderFilters, work_order_get, work_order_list
+from aftersales.workorders.services import intake
 from aftersales.workorders.states import TRANSITIONS, Action, Status
 from tests.factories import (
     ContactFactory,
@@ -52,13 +53,13 @@ def test_r3_1_rolled_back_create_gives_its_number_back(agent, monkeypatch):
     back with everything else, so the next work order gets that number and none is skipped."""
     make_work_order(agent)
     drawn = []
-    real_next_number = services.next_number
-    monkeypatch.setattr(services, "next_number", lambda *a: drawn.append(real_next_number(*a)) or drawn[-1])
+    real_next_number = intake.next_number
+    monkeypatch.setattr(intake, "next_number", lambda *a: drawn.append(real_next_number(*a)) or drawn[-1])
 
     def broken(wo, **_kwargs):
         raise RuntimeError("mail queue down")
 
-    monkeypatch.setattr(services.notifications, "work_order_created", broken)
+    monkeypatch.setattr(intake.notifications, "work_order_created", broken)
     with pytest.raises(RuntimeError):
         make_work_order(agent)
     assert drawn == [f"SR-{timezone.localdate().year}-000002"]  # the failed create did draw a number

@@ -44,7 +44,8 @@ from aftersales.workorders.selectors import (
     work_order_attachment,
     work_order_scope,
 )
-from aftersales.workorders.services import ATTACH, _event, action_refusal, work_order_lock
+from aftersales.workorders.services import ATTACH, action_refusal, work_order_lock
+from aftersales.workorders.services.common import _event
 
 Kind = Attachment.Kind
 
