@@ -55,6 +55,9 @@ def _restore_role_groups(sender, **kwargs):
         for role, codenames in outbox.GRANTS.items():
             perms = Permission.objects.filter(content_type__app_label="core", codename__in=codenames)
             Group.objects.get(name=role).permissions.add(*perms)
+    if sender.name == "aftersales.parts":
+        # The roles' parts permissions (R-7), by the parts migration's own function.
+        importlib.import_module("aftersales.parts.migrations.0001_initial").grant_permissions(apps)
     if sender.name == "aftersales.sla":
         # The default calendar and the default SLA policies (R-4), by their own migrations.
         for name, func in [
@@ -78,8 +81,9 @@ def _flush_past_the_append_only_guard():
     def execute_sql_flush(self, sql_list):
         from aftersales.audit.triggers import NAMES
         from aftersales.core import triggers
+        from aftersales.parts.triggers import NAMES as PARTS_NAMES
 
-        triggers.drop(self.connection, NAMES)
+        triggers.drop(self.connection, [*NAMES, *PARTS_NAMES])
         flush(self, sql_list)
 
     BaseDatabaseOperations.execute_sql_flush = execute_sql_flush

@@ -150,3 +150,36 @@ def make_work_order(actor: User, product: InstalledProduct | None = None, **kwar
     }
     values.update(kwargs)
     return work_order_create(actor=actor, **values)
+
+
+# ---- spare parts (R-7): master data by factory; stock only through parts.services -------------
+
+
+class PartFactory(DjangoModelFactory):
+    class Meta:
+        model = "parts.Part"
+
+    code = factory.Sequence(lambda n: f"P-{n:05d}")
+    name = factory.Sequence(lambda n: f"压缩机电容{n}")
+    certified = True
+    unit_cost = "80.00"
+    customer_price = "120.00"
+
+
+class WarehouseFactory(DjangoModelFactory):
+    class Meta:
+        model = "parts.Warehouse"
+
+    code = factory.Sequence(lambda n: f"WH{n:03d}")
+    name = factory.Sequence(lambda n: f"仓库{n}")
+    kind = "central"
+
+
+def stock_in(part: Any, warehouse: Any, quantity: int, *, minimum: int | None = None) -> None:
+    """Receive ``quantity`` through the real service (as the first superuser-like admin)."""
+    from aftersales.parts.services import stock_minimum_set, stock_receive
+
+    admin = User.objects.filter(username="parts-admin").first() or UserFactory(username="parts-admin", role="admin")
+    if minimum is not None:
+        stock_minimum_set(actor=admin, part_id=part.pk, warehouse_id=warehouse.pk, minimum=minimum)
+    stock_receive(actor=admin, part_id=part.pk, warehouse_id=warehouse.pk, quantity=quantity)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "aftersales.customers",
     "aftersales.workorders",
     "aftersales.sla",
+    "aftersales.parts",
     "aftersales.audit",
     "aftersales.api",
     "aftersales.web",

@@ -61,6 +61,19 @@ SLA_ADMIN = [
 SLA_POLICIES = ["sla.view_slapolicy", "sla.add_slapolicy", "sla.change_slapolicy"]
 # The log-in lock-outs page: see and lift lock-outs (django-axes' rows; accounts migration 0005).
 LOCKOUTS = ["axes.view_accessattempt", "axes.delete_accessattempt"]
+# Spare parts (R-7; parts migration 0001). Without parts.view_stock a holder of reserve_part (a
+# technician) sees and takes from his own van and the central and branch stores only.
+PARTS_READ = ["parts.view_part", "parts.view_warehouse", "parts.view_stock"]
+PARTS_RESERVE = ["parts.view_part", "parts.reserve_part"]
+PARTS_CHARGE = ["parts.override_charge"]
+PARTS_ADMIN = [
+    "parts.add_part",
+    "parts.change_part",
+    "parts.add_warehouse",
+    "parts.change_warehouse",
+    "parts.move_stock",
+    "parts.receive_reorder_alert",
+]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ADMIN: [
         *STAFF_READ,
@@ -72,8 +85,21 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *SLA_ADMIN,
         *SLA_POLICIES,
         *LOCKOUTS,
+        *PARTS_READ,
+        *PARTS_RESERVE,
+        *PARTS_CHARGE,
+        *PARTS_ADMIN,
     ],
-    Role.AGENT: [*STAFF_READ, *SEE_ALL, *CONTACT_DETAILS, *ARCHIVE_WRITE, *DESK],
+    Role.AGENT: [
+        *STAFF_READ,
+        *SEE_ALL,
+        *CONTACT_DETAILS,
+        *ARCHIVE_WRITE,
+        *DESK,
+        *PARTS_READ,
+        *PARTS_RESERVE,
+        *PARTS_CHARGE,
+    ],
     Role.DISPATCHER: [
         *STAFF_READ,
         *SEE_ALL,
@@ -83,7 +109,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "workorders.record_communication",
     ],
     # A technician sees the jobs assigned to them (scope) and needs the address to go there.
-    Role.TECHNICIAN: [*STAFF_READ, *CONTACT_DETAILS, "workorders.handle_workorder", "workorders.record_communication"],
+    Role.TECHNICIAN: [
+        *STAFF_READ,
+        *CONTACT_DETAILS,
+        "workorders.handle_workorder",
+        "workorders.record_communication",
+        *PARTS_RESERVE,
+    ],
     Role.EXPERT: [*STAFF_READ, *SEE_ALL, "workorders.handle_workorder", "workorders.record_communication"],
     Role.QA: [*STAFF_READ, *SEE_ALL, *CONTACT_DETAILS, "workorders.record_communication"],
     Role.SUPERVISOR: [
@@ -95,8 +127,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "workorders.archive_workorder",
         *OVERSIGHT,
         *SLA_ADMIN,
+        *PARTS_READ,
+        *PARTS_RESERVE,
+        *PARTS_CHARGE,
+        *PARTS_ADMIN,
     ],
-    Role.EXECUTIVE: [*STAFF_READ, *SEE_ALL, "audit.view_accesslog", "sla.view_compliance"],
+    Role.EXECUTIVE: [*STAFF_READ, *SEE_ALL, "audit.view_accesslog", "sla.view_compliance", *PARTS_READ],
     Role.QUALITY: [*STAFF_READ, *SEE_ALL],
     # A customer reaches only their own organisation's records, through the portal.
     Role.CUSTOMER: ["workorders.submit_request", "workorders.confirm_own_workorder"],

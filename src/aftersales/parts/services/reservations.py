@@ -1,0 +1,218 @@
+"""Parts on a work order (R-7.2, R-3.7): reserved while it is worked on, consumed when it is
+resolved, released when it is dropped; the customer's charge.
+
+Locks: the work order's row first (parent before child, STYLE rule 9), then the stock engine's
+part → balances. ``consume_for_work_order`` is called by the work-order resolve service inside
+its transaction, after it locked the work order.
+
+Charge: 0 when the product is within its warranty on the day of use (``InstalledProduct.
+warranty_status``), else the customer price (taken when reserved) × quantity; a holder of
+``parts.override_charge`` (agents) may set another amount with a reason, which consumption keeps.
+
+There is no "cancel" in the work-order lifecycle (``workorders/states.py``); a work order leaves
+it unresolved only by being resolved, so ``release_for_work_order`` is what a future cancel (or
+a reassignment that empties a van) calls; a person releases a line with ``work_order_part_release``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.core.errors import DomainError, PermissionDenied, ValidationFailed
+from aftersales.core.idempotency import idempotent
+from aftersales.parts.errors import PartsError
+from aftersales.parts.models import MoveKind, WorkOrderPart
+from aftersales.parts.selectors import PERM_OVERRIDE, PERM_RESERVE, part_get, warehouse_get, work_order_part_get
+from aftersales.parts.services.stock import Change, apply_changes, check_quantity, check_reason, not_certified
+
+Status = WorkOrderPart.Status
+
+
+def _locked_work_order(actor: Any, work_order_id: int) -> Any:
+    from aftersales.workorders.models import WorkOrder
+    from aftersales.workorders.selectors import work_order_get
+
+    wo = work_order_get(actor=actor, work_order_id=work_order_id)  # scope: 404 outside it
+    locked = WorkOrder.objects.select_for_update().select_related("installed_product").get(pk=wo.pk)
+    if not locked.is_open:
+        raise DomainError(
+            PartsError.WORK_ORDER_CLOSED,
+            _("Parts can be reserved only while the work order is open."),
+            status=409,
+        )
+    return locked
+
+
+def in_warranty(work_order: Any, *, now: datetime | None = None) -> bool:
+    from aftersales.customers.models import WarrantyStatus
+
+    product = work_order.installed_product
+    if product is None:
+        return False
+    day = timezone.localdate(now or timezone.now())
+    return bool(product.warranty_status(on=day) == WarrantyStatus.IN_WARRANTY)
+
+
+def _charge(line: WorkOrderPart) -> Decimal:
+    return Decimal(0) if line.in_warranty else line.unit_price * line.quantity
+
+
+@idempotent(scope="parts.reserve", model=WorkOrderPart)
+def work_order_part_reserve(
+    *,
+    actor: Any,
+    work_order_id: int,
+    part_id: int,
+    warehouse_id: int,
+    quantity: int,
+    now: datetime | None = None,
+    idempotency_key: str | None = None,
+) -> WorkOrderPart:
+    """Reserve certified parts from a warehouse in the actor's scope for an open work order."""
+    if not actor.has_perm(PERM_RESERVE):
+        raise PermissionDenied()
+    qty = check_quantity(quantity)
+    part = part_get(actor=actor, part_id=part_id)
+    if not part.certified:
+        raise not_certified()
+    wh = warehouse_get(actor=actor, warehouse_id=warehouse_id)
+    if not part.active or not wh.active:
+        field = "part_id" if not part.active else "warehouse_id"
+        raise ValidationFailed({field: _("No longer in use.")})
+    moment = now or timezone.now()
+    with transaction.atomic():
+        wo = _locked_work_order(actor, work_order_id)
+        apply_changes(
+            actor=actor,
+            part_id=part.pk,
+            changes=[Change(wh.pk, MoveKind.RESERVATION, qty, reserved=qty)],
+            work_order_id=wo.pk,
+            now=moment,
+        )
+        line = WorkOrderPart(
+            work_order=wo,
+            part=part,
+            warehouse=wh,
+            quantity=qty,
+            unit_price=part.customer_price,
+            in_warranty=in_warranty(wo, now=moment),
+            reserved_by=actor,
+            reserved_at=moment,
+        )
+        line.charge = _charge(line)
+        line.save()
+    return line
+
+
+def _release(actor: Any, line: WorkOrderPart, *, reason: str, now: datetime) -> None:
+    apply_changes(
+        actor=actor,
+        part_id=line.part_id,
+        changes=[Change(line.warehouse_id, MoveKind.RELEASE, line.quantity, reserved=-line.quantity)],
+        reason=reason,
+        work_order_id=line.work_order_id,
+        now=now,
+    )
+    line.status = Status.RELEASED
+    line.closed_at = now
+    line.save(update_fields=["status", "closed_at"])
+
+
+def work_order_part_release(
+    *, actor: Any, work_order_id: int, line_id: int, now: datetime | None = None
+) -> WorkOrderPart:
+    """Give a reserved line back to its warehouse (``DELETE`` on the reservation)."""
+    if not actor.has_perm(PERM_RESERVE):
+        raise PermissionDenied()
+    work_order_part_get(actor=actor, work_order_id=work_order_id, line_id=line_id)  # scope
+    with transaction.atomic():
+        _locked_work_order(actor, work_order_id)
+        line = WorkOrderPart.objects.select_for_update().get(pk=line_id)
+        if line.status != Status.RESERVED:
+            raise DomainError(PartsError.LINE_NOT_RESERVED, _("This line is no longer reserved."), status=409)
+        _release(actor, line, reason="", now=now or timezone.now())
+    return line
+
+
+def _open_lines(work_order_id: int) -> list[WorkOrderPart]:
+    # Part, then warehouse: the stock engine's lock order across several lines.
+    return list(
+        WorkOrderPart.objects.select_for_update()
+        .filter(work_order_id=work_order_id, status=Status.RESERVED)
+        .order_by("part_id", "warehouse_id", "id")
+    )
+
+
+def consume_for_work_order(*, actor: Any, work_order: Any, now: datetime | None = None) -> list[WorkOrderPart]:
+    """R-3.7: the reserved parts are used when the work order is resolved. Called by the
+    resolve service inside its transaction (the work order is locked, its permission checked);
+    fixes each line's charge for the warranty on the day of use."""
+    moment = now or timezone.now()
+    lines = _open_lines(work_order.pk)
+    warranty = in_warranty(work_order, now=moment) if lines else False
+    for line in lines:
+        apply_changes(
+            actor=actor,
+            part_id=line.part_id,
+            changes=[
+                Change(
+                    line.warehouse_id,
+                    MoveKind.CONSUMPTION,
+                    line.quantity,
+                    on_hand=-line.quantity,
+                    reserved=-line.quantity,
+                )
+            ],
+            work_order_id=work_order.pk,
+            now=moment,
+        )
+        line.status = Status.CONSUMED
+        line.closed_at = moment
+        line.in_warranty = warranty
+        if not line.charge_overridden:
+            line.charge = _charge(line)
+        line.save(update_fields=["status", "closed_at", "in_warranty", "charge"])
+    return lines
+
+
+def release_for_work_order(
+    *, actor: Any, work_order: Any, reason: str = "", now: datetime | None = None
+) -> list[WorkOrderPart]:
+    """Give back every reserved line of a work order that ends without a repair (inside the
+    caller's transaction, the work order locked)."""
+    moment = now or timezone.now()
+    lines = _open_lines(work_order.pk)
+    for line in lines:
+        _release(actor, line, reason=reason, now=moment)
+    return lines
+
+
+def work_order_part_set_charge(
+    *, actor: Any, work_order_id: int, line_id: int, charge: Decimal | str, reason: str
+) -> WorkOrderPart:
+    """An agent sets what the customer pays for a line, with the reason (kept on the line)."""
+    if not actor.has_perm(PERM_OVERRIDE):
+        raise PermissionDenied()
+    text = check_reason(reason, required=True)
+    try:
+        amount = Decimal(str(charge))
+    except (InvalidOperation, ValueError):
+        amount = Decimal(-1)
+    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e10") or amount != amount.quantize(Decimal("0.01")):
+        raise ValidationFailed({"charge": _("Enter an amount of 0 or more with at most two decimals.")})
+    work_order_part_get(actor=actor, work_order_id=work_order_id, line_id=line_id)  # scope
+    with transaction.atomic():
+        line = WorkOrderPart.objects.select_for_update().get(pk=line_id)
+        if line.status == Status.RELEASED:
+            raise DomainError(PartsError.LINE_NOT_RESERVED, _("This line was released."), status=409)
+        line.charge = amount
+        line.charge_overridden = True
+        line.charge_reason = text
+        line.save(update_fields=["charge", "charge_overridden", "charge_reason"])
+    return line
