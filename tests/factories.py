@@ -176,10 +176,10 @@ class WarehouseFactory(DjangoModelFactory):
 
 
 def stock_in(part: Any, warehouse: Any, quantity: int, *, minimum: int | None = None) -> None:
-    """Receive ``quantity`` through the real service (as the first superuser-like admin)."""
+    """Receive ``quantity`` through the real service (as an administrator), then set the minimum."""
     from aftersales.parts.services import stock_minimum_set, stock_receive
 
     admin = User.objects.filter(username="parts-admin").first() or UserFactory(username="parts-admin", role="admin")
+    stock_receive(actor=admin, part_id=part.pk, warehouse_id=warehouse.pk, quantity=quantity)
     if minimum is not None:
         stock_minimum_set(actor=admin, part_id=part.pk, warehouse_id=warehouse.pk, minimum=minimum)
-    stock_receive(actor=admin, part_id=part.pk, warehouse_id=warehouse.pk, quantity=quantity)

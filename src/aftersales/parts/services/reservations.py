@@ -35,18 +35,17 @@ Status = WorkOrderPart.Status
 
 
 def _locked_work_order(actor: Any, work_order_id: int) -> Any:
-    from aftersales.workorders.models import WorkOrder
-    from aftersales.workorders.selectors import work_order_get
+    """The work order through the actor's scope (404 outside it), locked: parent before child."""
+    from aftersales.workorders.services import work_order_lock
 
-    wo = work_order_get(actor=actor, work_order_id=work_order_id)  # scope: 404 outside it
-    locked = WorkOrder.objects.select_for_update().select_related("installed_product").get(pk=wo.pk)
-    if not locked.is_open:
+    wo = work_order_lock(actor=actor, work_order_id=work_order_id)
+    if not wo.is_open:
         raise DomainError(
             PartsError.WORK_ORDER_CLOSED,
-            _("Parts can be reserved only while the work order is open."),
+            _("Parts can be reserved or released only while the work order is open."),
             status=409,
         )
-    return locked
+    return wo
 
 
 def in_warranty(work_order: Any, *, now: datetime | None = None) -> bool:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.audit.services import record
 from aftersales.catalog.models import Priority
 from aftersales.core.errors import DomainError, PermissionDenied, ValidationFailed
+from aftersales.parts import services as parts_services  # reserved parts are used on resolve
 from aftersales.sla import targets as sla_targets  # SLA hooks: see sla/targets.py
 from aftersales.workorders import notifications
 from aftersales.workorders.errors import WorkOrderErrorCode
@@ -239,6 +240,7 @@ def work_order_resolve(*, actor: Any, work_order_id: int, resolution: str, techn
         wo.resolved_at = timezone.now()
         wo.save()
         sla_targets.on_resolved(wo, at=wo.resolved_at)  # SLA
+        parts_services.consume_for_work_order(actor=actor, work_order=wo, now=wo.resolved_at)
         record(actor=actor, action="change", verb=Action.RESOLVE, obj=wo)
         notifications.work_order_resolved(wo, event=event)
     return wo
