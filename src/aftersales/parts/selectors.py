@@ -181,3 +181,27 @@ def work_order_part_get(*, actor: Any, work_order_id: int, line_id: int) -> Work
         if line.pk == line_id:
             return line
     raise NotFound()
+
+
+def stock_ledger_mismatches() -> list[tuple[int, int, int, int, int, int]]:
+    """Every balance that is not the sum of its moves (the ledger is the truth, R-7.2):
+    ``(part_id, warehouse_id, on_hand, ledger on hand, reserved, ledger reserved)``. Also a move
+    without a balance row. Not scoped: the consistency check of ``manage.py parts_check``."""
+    from django.db.models import Sum
+
+    sums = {
+        (row["part_id"], row["warehouse_id"]): (row["on_hand"] or 0, row["reserved"] or 0)
+        for row in StockMove.objects.order_by()
+        .values("part_id", "warehouse_id")
+        .annotate(on_hand=Sum("on_hand_delta"), reserved=Sum("reserved_delta"))
+    }
+    found = []
+    for part_id, warehouse_id, on_hand, reserved in StockBalance.objects.order_by(
+        "part_id", "warehouse_id"
+    ).values_list("part_id", "warehouse_id", "on_hand", "reserved"):
+        ledger_on_hand, ledger_reserved = sums.pop((part_id, warehouse_id), (0, 0))
+        if (on_hand, reserved) != (ledger_on_hand, ledger_reserved):
+            found.append((part_id, warehouse_id, on_hand, ledger_on_hand, reserved, ledger_reserved))
+    for (part_id, warehouse_id), (ledger_on_hand, ledger_reserved) in sorted(sums.items()):
+        found.append((part_id, warehouse_id, 0, ledger_on_hand, 0, ledger_reserved))
+    return found
