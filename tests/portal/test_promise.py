@@ -88,3 +88,29 @@ def test_before_assignment_there_is_no_engineer_and_another_organisation_sees_no
     assert 'id="portal-engineer"' not in client.get(reverse("portal:detail", args=[wo.pk])).content.decode()
     stranger = portal_user(InstalledProductFactory().customer)
     assert ApiClient(stranger).get(f"/work-orders/{wo.pk}").status_code == 404
+
+
+def test_r2_5_the_answer_to_a_create_promises_what_is_stored_without_reading_it_back(agent):
+    """The create's answer carries the promise from the targets intake just stored (no SELECT
+    of them: the intake hot path, ADR 0004), and it is the promise a later read gives."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    product = InstalledProductFactory()
+    api = ApiClient(agent)
+    payload = {
+        "customer_id": product.customer_id,
+        "installed_product_id": product.pk,
+        "channel": "phone",
+        "symptom": "空调不制冷",
+        "service_type": "repair",
+    }
+    with CaptureQueriesContext(connection) as queries:
+        created = api.post("/work-orders", payload)
+    assert created.status_code == 201, created.content
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and "sla_workordertarget" in q["sql"]]
+    assert reads == []
+    promise = created.json()["promise"]
+    assert promise["respond_by"]
+    assert promise["resolve_by"]
+    assert api.get(f"/work-orders/{created.json()['id']}").json()["promise"] == promise

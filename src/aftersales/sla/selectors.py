@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from aftersales.sla.models import (
     WorkOrderTarget,
 )
 from aftersales.sla.official import holiday_label, known_years
+from aftersales.sla.targets import CREATED_TARGETS
 
 # From this day of December on, next year's missing calendar is flagged too: deadlines set in the
 # last weeks of a year already run into the next one (the State Council publishes in Oct-Dec).
@@ -616,16 +617,31 @@ class Promise:
     resolved_at: dt.datetime | None = None
 
 
+PROMISE_KINDS = (TargetKind.FIRST_RESPONSE, TargetKind.RESPONSE, TargetKind.RESOLUTION)
+
+
 def work_order_promise(*, actor: Any, work_order: Any) -> Promise:
-    """One query; the latest round of each target counts (a pause or an agreed extension moved it)."""
+    """One query; the latest round of each target counts (a pause or an agreed extension moved it).
+
+    No query for a work order intake has just created: its targets are the ones ``on_created``
+    stored on it (the creator sees what they created), so the answer to a create reads nothing."""
     latest: dict[str, tuple[dt.datetime, dt.datetime | None]] = {}
-    rows = (
-        _visible_targets(actor, [work_order.pk])
-        .filter(kind__in=[TargetKind.FIRST_RESPONSE, TargetKind.RESPONSE, TargetKind.RESOLUTION])
-        .filter(cancelled_at__isnull=True)
-        .order_by("started_at", "id")
-        .values_list("kind", "due_at", "met_at")
-    )
+    created = work_order.__dict__.get(CREATED_TARGETS) if isinstance(work_order, Model) else None
+    rows: Any
+    if created is not None:
+        rows = [
+            (t.kind, t.due_at, t.met_at)
+            for t in sorted(created, key=lambda t: t.started_at)
+            if t.kind in PROMISE_KINDS and t.cancelled_at is None
+        ]
+    else:
+        rows = (
+            _visible_targets(actor, [work_order.pk])
+            .filter(kind__in=PROMISE_KINDS)
+            .filter(cancelled_at__isnull=True)
+            .order_by("started_at", "id")
+            .values_list("kind", "due_at", "met_at")
+        )
     for kind, due_at, met_at in rows:
         latest[kind] = (due_at, met_at)
     respond = latest.get(TargetKind.RESPONSE) or latest.get(TargetKind.FIRST_RESPONSE)

@@ -46,6 +46,8 @@ from aftersales.sla.models import SlaBreach, SlaPolicy, TargetKind, WorkOrderTar
 
 logger = logging.getLogger(__name__)
 
+# The attribute on a just-created work order holding the targets intake stored for it.
+CREATED_TARGETS = "_sla_created_targets"
 LIVE_CHANNELS = frozenset({"phone", "walk_in"})
 WAITING_STATUSES = frozenset({policies.WAITING_CUSTOMER, policies.WAITING_PARTS})
 # Targets the resolution does not meet but ends.
@@ -250,6 +252,8 @@ def on_created(wo: Any, targets: list[WorkOrderTarget]) -> None:
     insert(targets)
     if wo.resolved_at is not None:  # answered on the spot
         on_resolved(wo, at=wo.resolved_at)
+    else:  # the answer to the create shows the promise from these, without reading them back
+        setattr(wo, CREATED_TARGETS, targets)
 
 
 def on_acknowledged(wo: Any, *, at: dt.datetime | None = None) -> None:
