@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "aftersales.customers",
     "aftersales.workorders",
     "aftersales.sla",
+    "aftersales.repairs",
     "aftersales.parts",
     "aftersales.audit",
     "aftersales.api",
@@ -201,6 +202,11 @@ MEDIA_ROOT = DATA_DIR / "media"
 ATTACHMENT_MAX_MB = int(os.environ.get("ATTACHMENT_MAX_MB", "10"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB, Django's default, stated: api/main.py refers to it
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Return-to-factory repair: the deadline is this many working days on the default SLA
+# calendar from the product's receipt (repairs/deadlines.py). Shipments: EMS unless the
+# parcel weighs more than SHIPMENT_RAIL_OVER_KG kilograms, then rail (repairs/carriers.py).
+REPAIR_DEADLINE_WORKING_DAYS = int(os.environ.get("REPAIR_DEADLINE_WORKING_DAYS", "10"))
+SHIPMENT_RAIL_OVER_KG = float(os.environ.get("SHIPMENT_RAIL_OVER_KG", "30"))
 
 # E-mail: files in DATA_DIR/mail for the demo, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

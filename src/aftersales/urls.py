@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("notifications/", include("aftersales.core.urls")),
     path("work-orders/", include("aftersales.workorders.urls")),
     path("sla/", include("aftersales.sla.urls")),
+    path("repairs/", include("aftersales.repairs.urls")),
     path("customers/", include("aftersales.customers.urls")),
     path("audit/", include("aftersales.audit.urls")),
     path("portal/", include("aftersales.portal.urls")),

@@ -74,6 +74,21 @@ PARTS_ADMIN = [
     "parts.move_stock",
     "parts.receive_reorder_alert",
 ]
+# Return-to-factory repair and shipments (R-6.5, R-6.6; repairs migration 0002): the desk
+# creates, receives, assigns and ships; technicians and experts repair; QA inspects.
+REPAIRS_READ = [
+    "repairs.view_repairorder",
+    "repairs.view_all_repairorders",
+    "repairs.view_shipment",
+    "repairs.view_all_shipments",
+]
+REPAIRS_DESK = [
+    *REPAIRS_READ,
+    "repairs.add_repairorder",
+    "repairs.manage_repairorder",
+    "repairs.add_shipment",
+    "repairs.confirm_shipment_delivery",
+]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ADMIN: [
         *STAFF_READ,
@@ -89,6 +104,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *PARTS_RESERVE,
         *PARTS_CHARGE,
         *PARTS_ADMIN,
+        *REPAIRS_DESK,
+        "repairs.repair_repairorder",
+        "repairs.inspect_repairorder",
     ],
     Role.AGENT: [
         *STAFF_READ,
@@ -99,6 +117,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *PARTS_READ,
         *PARTS_RESERVE,
         *PARTS_CHARGE,
+        *REPAIRS_DESK,
     ],
     Role.DISPATCHER: [
         *STAFF_READ,
@@ -107,6 +126,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "workorders.add_workorder",
         "workorders.assign_workorder",
         "workorders.record_communication",
+        *REPAIRS_DESK,
     ],
     # A technician sees the jobs assigned to them (scope) and needs the address to go there.
     Role.TECHNICIAN: [
@@ -115,9 +135,26 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "workorders.handle_workorder",
         "workorders.record_communication",
         *PARTS_RESERVE,
+        "repairs.view_repairorder",
+        "repairs.repair_repairorder",
+        "repairs.view_shipment",
     ],
-    Role.EXPERT: [*STAFF_READ, *SEE_ALL, "workorders.handle_workorder", "workorders.record_communication"],
-    Role.QA: [*STAFF_READ, *SEE_ALL, *CONTACT_DETAILS, "workorders.record_communication"],
+    Role.EXPERT: [
+        *STAFF_READ,
+        *SEE_ALL,
+        "workorders.handle_workorder",
+        "workorders.record_communication",
+        *REPAIRS_READ,
+        "repairs.repair_repairorder",
+    ],
+    Role.QA: [
+        *STAFF_READ,
+        *SEE_ALL,
+        *CONTACT_DETAILS,
+        "workorders.record_communication",
+        *REPAIRS_READ,
+        "repairs.inspect_repairorder",
+    ],
     Role.SUPERVISOR: [
         *STAFF_READ,
         *SEE_ALL,
@@ -131,9 +168,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *PARTS_RESERVE,
         *PARTS_CHARGE,
         *PARTS_ADMIN,
+        *REPAIRS_DESK,
     ],
-    Role.EXECUTIVE: [*STAFF_READ, *SEE_ALL, "audit.view_accesslog", "sla.view_compliance", *PARTS_READ],
-    Role.QUALITY: [*STAFF_READ, *SEE_ALL],
+    Role.EXECUTIVE: [*STAFF_READ, *SEE_ALL, "audit.view_accesslog", "sla.view_compliance", *PARTS_READ, *REPAIRS_READ],
+    Role.QUALITY: [*STAFF_READ, *SEE_ALL, *REPAIRS_READ],
     # A customer reaches only their own organisation's records, through the portal.
     Role.CUSTOMER: ["workorders.submit_request", "workorders.confirm_own_workorder"],
 }

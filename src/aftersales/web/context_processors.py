@@ -85,6 +85,7 @@ STAFF_ITEMS: list[_Item] = [
     _Item(
         pgettext_lazy("navigation", "SLA compliance"), "sla:compliance", "speedometer2", _perm("sla.view_compliance")
     ),
+    _Item(_("Repair shop"), "repairs:list", "tools", _perm("repairs.view_repairorder")),
     _Item(_("Work calendar"), "sla:calendar", "calendar3", _perm("sla.change_calendarday"), ADMIN_GROUP),
     _Item(_("SLA policies"), "sla:policies", "stopwatch", _perm("sla.change_slapolicy"), ADMIN_GROUP),
     _Item(_("Audit log"), "audit:log", "shield-check", _perm("audit.view_accesslog"), ADMIN_GROUP),
