@@ -34,8 +34,8 @@ def _error(
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    body = exc.as_dict()
-    return _error(request, exc.status, str(body["code"]), str(body["message"]), body["fields"])  # type: ignore[arg-type]
+    # An error may say more beside code/message/fields (customers' duplicate_customer: "matches").
+    return api.create_response(request, exc.as_dict(), status=exc.status)
 
 
 _LOC_WRAPPERS = ("body", "query", "path", "header", "payload", "filters", "cookie")

@@ -52,6 +52,9 @@ def customer_list(request: HttpRequest, filters: Query[CustomerFilter]) -> Any:
 
 @router.post("/customers", response=responses({201: CustomerOut}))
 def customer_create(request: HttpRequest, payload: CustomerIn) -> Any:
+    """R-1.1: a customer whose phone or name (spaces and case aside) is already in the archive is
+    answered 409 `duplicate_customer` with `matches` (id, code, name, phone, reason: phone or
+    name); send `confirm_duplicate: true` to create it anyway."""
     return Status(201, services.customer_create(actor=request.user, **payload.dict()))
 
 

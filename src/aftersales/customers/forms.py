@@ -84,9 +84,16 @@ class CustomerCreateForm(CustomerForm):
         required=False,
         help_text=_("Leave empty when the customer is the contact."),
     )
+    # Sent only by the "create anyway" button of the duplicate warning, never rendered.
+    confirm_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def service_values(self) -> dict[str, Any]:
-        return {**super().service_values(), "contact_name": self.cleaned_data["contact_name"]}
+        data = self.cleaned_data
+        return {
+            **super().service_values(),
+            "contact_name": data["contact_name"],
+            "confirm_duplicate": data["confirm_duplicate"],
+        }
 
 
 class ContactForm(forms.Form):

@@ -3,7 +3,19 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
+from django.db.models import Value
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Lower, Replace
 from django.utils.translation import gettext_lazy as _
+
+
+def comparable_name(name: Combinable | str) -> Lower:
+    """A name as the duplicate check compares it (R-1.1): without spaces (also the ideographic
+    one), lower case. The same expression computes the stored column and the value a lookup
+    compares it to, so both sides are made by the database alike (SQLite's LOWER folds only
+    ASCII; PostgreSQL's folds more) and the lookup stays on the column's index."""
+    value = Value(name) if isinstance(name, str) else name
+    return Lower(Replace(Replace(value, Value(" "), Value("")), Value("\u3000"), Value("")))
 
 
 class CustomerCategory(models.Model):
@@ -29,6 +41,15 @@ class Customer(models.Model):
     code = models.CharField(_("customer number"), max_length=32, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PERSON)
     name = models.CharField(_("name"), max_length=128, db_index=True)
+    # Kept by the database itself, whichever door changes the name (services, admin, data
+    # migrations): "张 三" and "张三", "Wang Li" and "wang li" are one key.
+    name_key = models.GeneratedField(
+        expression=comparable_name(models.F("name")),
+        output_field=models.CharField(max_length=128),
+        db_persist=True,
+        db_index=True,
+        verbose_name=_("name for the duplicate check"),
+    )
     category = models.ForeignKey(
         CustomerCategory, verbose_name=_("category"), on_delete=models.PROTECT, null=True, blank=True
     )

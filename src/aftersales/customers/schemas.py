@@ -26,7 +26,7 @@ def _user(context: Any) -> Any:
 class CustomerIn(Schema):
     name: Text(128, min_length=1)
     kind: CustomerKind = CustomerKind.PERSON
-    phone: Text(32) = ""
+    phone: Text(32) = Field("", description="Stored without separators: 188 5090 1576 is kept as 18850901576.")
     email: Text(254) = ""
     address: Text(255) = ""
     region_id: Id | None = None
@@ -34,6 +34,11 @@ class CustomerIn(Schema):
     service_preferences: Text(2000) = ""
     notification_channel: NotificationChannel = Field(NotificationChannel.SMS, description=MESSAGES_BY)
     contact_name: Text(64) = Field("", description="Primary contact; the customer's name when empty.")
+    confirm_duplicate: bool = Field(
+        False,
+        description="Create even when a customer with the same phone or name exists "
+        "(without it such a request is answered 409 duplicate_customer with the matches).",
+    )
 
 
 class CustomerPatch(Schema):

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 
 from aftersales.core.errors import NotFound
-from aftersales.customers.models import Contact, Customer, InstalledProduct
+from aftersales.customers.models import Contact, Customer, InstalledProduct, comparable_name
+from aftersales.customers.phones import normalise_phone, phone_query
+
+# The duplicate check at intake and on the customer form shows at most this many customers.
+DUPLICATES_SHOWN = 5
 
 
 def _scoped(qs: QuerySet[Any], actor: Any, via: str = "") -> QuerySet[Any]:
@@ -37,16 +41,39 @@ def customer_list(
     *, actor: Any, q: str = "", region_id: int | None = None, category_id: int | None = None
 ) -> QuerySet[Customer]:
     qs = customer_scope(actor=actor)
+    q = q.strip()
     if q:
-        q = q.strip()
+        # R-1.1: phones are stored canonical (customers/phones.py), so a number is looked for in
+        # that form, however it was typed ("188-5090-1576", "+86 188 5090 1576", "5090 1576").
+        digits = phone_query(q) or q
         qs = qs.filter(
-            Q(name__contains=q) | Q(code__icontains=q) | Q(phone__contains=q) | Q(contacts__phone__contains=q)
+            Q(name__contains=q) | Q(code__icontains=q) | Q(phone__contains=digits) | Q(contacts__phone__contains=digits)
         ).distinct()
     if region_id:
         qs = qs.filter(region_id=region_id)
     if category_id:
         qs = qs.filter(category_id=category_id)
     return qs.order_by("-id")
+
+
+def customer_duplicates(*, actor: Any, name: str, phone: str) -> list[tuple[Customer, str]]:
+    """R-1.1: the customers the actor may see that a new customer ``name`` / ``phone`` may be a
+    copy of, each with why: ``"phone"`` (the same number, the customer's own or a contact's) or
+    ``"name"`` (the same name, spaces and letter case aside). Phone matches first, then the
+    newest, at most ``DUPLICATES_SHOWN``. One query, on the indexed phone and name-key columns."""
+    name, phone = name.strip(), normalise_phone(phone) if phone.strip() else ""
+    same_name = Q(name_key=comparable_name(name)) if name else Q(pk__in=[])
+    if not phone:
+        rows = customer_scope(actor=actor).filter(same_name).order_by("-id")[:DUPLICATES_SHOWN]
+        return [(customer, "name") for customer in rows]
+    same_phone = Q(phone=phone) | Q(pk__in=Contact.objects.filter(phone=phone).values("customer_id"))
+    qs = (
+        customer_scope(actor=actor)
+        .filter(same_name | same_phone)
+        .annotate(by_phone=Case(When(same_phone, then=Value(True)), default=Value(False)))
+        .order_by("-by_phone", "-id")
+    )
+    return [(customer, "phone" if customer.by_phone else "name") for customer in qs[:DUPLICATES_SHOWN]]
 
 
 def customer_get(*, actor: Any, customer_id: int) -> Customer:

@@ -1,5 +1,7 @@
 """Writes of the customer archive (R-1.1, R-1.2). Each checks permission, validates and
-records the change in the access log."""
+records the change in the access log. Every phone is stored in its canonical form
+(``customers/phones.py``); a new customer that looks like an existing one is refused as
+``duplicate_customer`` until the caller confirms it."""
 
 from __future__ import annotations
 
@@ -16,9 +18,12 @@ from aftersales.core.errors import PermissionDenied, ValidationFailed
 from aftersales.core.models import Region
 from aftersales.core.numbering import next_value
 from aftersales.core.validation import field_errors, model_update
+from aftersales.customers.errors import DuplicateCustomer
+from aftersales.customers.masking import shown_phone
 from aftersales.customers.models import Contact, Customer, CustomerCategory, InstalledProduct
+from aftersales.customers.phones import is_valid_phone, normalise_phone
+from aftersales.customers.selectors import customer_duplicates
 
-PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{4,30}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -28,8 +33,11 @@ def _require(actor: Any, perm: str) -> None:
 
 
 def _check_contact_fields(errors: dict[str, Any], *, phone: str, email: str) -> None:
-    if phone and not PHONE_RE.match(phone):
-        errors["phone"] = _("Enter a valid phone number (digits, optionally with + and -).")
+    if phone and not is_valid_phone(phone):
+        errors["phone"] = _(
+            "Enter a phone number of 5 to 20 digits (spaces, dashes and brackets between them are fine; "
+            "+ or 00 before a country code)."
+        )
     if email and not EMAIL_RE.match(email):
         errors["email"] = _("Enter a valid e-mail address.")
 
@@ -48,6 +56,30 @@ CUSTOMER_FIELDS = (
     "notification_channel",
 )
 TEXT_LIMITS = {"service_preferences": 2000, "configuration": 4000}
+
+
+def _phone(value: str) -> str:
+    """The phone as stored: canonical when it is one, else as typed, for the check to refuse."""
+    value = value.strip()
+    canonical = normalise_phone(value)
+    return canonical if is_valid_phone(canonical) else value
+
+
+def _check_duplicates(*, actor: Any, name: str, phone: str) -> None:
+    """R-1.1: refuse a customer that looks like one the actor can already see."""
+    found = customer_duplicates(actor=actor, name=name, phone=phone)
+    if found:
+        matches = [
+            {
+                "id": c.pk,
+                "code": c.code,
+                "name": c.name,
+                "phone": shown_phone(actor, c.phone, customer_id=c.pk),
+                "reason": reason,
+            }
+            for c, reason in found
+        ]
+        raise DuplicateCustomer(matches)
 
 
 def _customer_errors(
@@ -81,9 +113,12 @@ def customer_create(
     service_preferences: str = "",
     notification_channel: str = Customer.NotificationChannel.SMS,
     contact_name: str = "",
+    confirm_duplicate: bool = False,
 ) -> Customer:
+    """R-1.1. Refused as ``duplicate_customer`` (with the matches) when a customer with the same
+    phone or name exists, unless ``confirm_duplicate``: the agent has seen them and creates anyway."""
     _require(actor, "customers.add_customer")
-    name, phone, email, address = name.strip(), phone.strip(), email.strip(), address.strip()
+    name, phone, email, address = name.strip(), _phone(phone), email.strip(), address.strip()
     customer = Customer(
         name=name,
         kind=kind,
@@ -104,6 +139,8 @@ def customer_create(
     )
     if errors:
         raise ValidationFailed(errors)
+    if not confirm_duplicate:
+        _check_duplicates(actor=actor, name=name, phone=phone)
     with transaction.atomic():
         customer.code = f"C{next_value('customer'):07d}"
         customer.save(force_insert=True)
@@ -120,6 +157,8 @@ def customer_update(*, actor: Any, customer: Customer, **changes: Any) -> Custom
     only those columns are written."""
     _require(actor, "customers.change_customer")
     values: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) for k, v in changes.items()}
+    if isinstance(values.get("phone"), str):
+        values["phone"] = _phone(values["phone"])
     errors = _customer_errors(
         name=values.get("name", customer.name),
         kind=values.get("kind", customer.kind),
@@ -160,7 +199,7 @@ def contact_create(
     contact = Contact(
         customer=customer,
         name=name.strip(),
-        phone=phone.strip(),
+        phone=_phone(phone),
         email=email.strip(),
         position=position.strip(),
         is_primary=is_primary,

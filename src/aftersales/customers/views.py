@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from aftersales.audit.services import record, record_views
 from aftersales.core.pagination import keyset_page
 from aftersales.customers import selectors, services
+from aftersales.customers.errors import DuplicateCustomer
 from aftersales.customers.forms import (
     ContactForm,
     CustomerCreateForm,
@@ -28,7 +29,7 @@ from aftersales.customers.forms import (
     InstalledProductForm,
 )
 from aftersales.customers.masking import may_see, shown_address, shown_email, shown_phone
-from aftersales.customers.models import WarrantyStatus
+from aftersales.customers.models import Customer, WarrantyStatus
 from aftersales.web.access import staff_page
 from aftersales.web.forms import form_status, submit
 from aftersales.workorders.selectors import customer_communications, customer_work_orders, installed_product_work_orders
@@ -117,11 +118,21 @@ def customer_create(request: HttpRequest) -> HttpResponse:
     if not user.has_perm("customers.add_customer"):
         raise PermissionDenied
     form = CustomerCreateForm(request.POST or None)
-    customer = submit(form, lambda: services.customer_create(actor=user, **form.service_values()))
+    duplicates: list[dict[str, Any]] = []
+
+    def create() -> Customer:
+        try:
+            return services.customer_create(actor=user, **form.service_values())
+        except DuplicateCustomer as exc:  # shown with a link to each, and "create anyway"
+            duplicates.extend(exc.matches)
+            raise
+
+    customer = submit(form, create)
     if customer is not None:
         messages.success(request, _("Customer %(name)s created.") % {"name": customer.name})
         return redirect("customers:detail", pk=customer.pk)
-    return render(request, "customers/form.html", {"form": form, "customer": None}, status=form_status(form))
+    context = {"form": form, "customer": None, "duplicates": duplicates}
+    return render(request, "customers/form.html", context, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])

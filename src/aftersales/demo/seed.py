@@ -637,6 +637,7 @@ class _Generator:
                 category_id=self.categories[category].pk,
                 service_preferences=preferences,
                 contact_name=contact_name,
+                confirm_duplicate=True,  # namesakes are real people too (R-1.1 warns an agent)
             )
             if kind == Customer.Kind.ORGANISATION:
                 for _i in range(self.rng.randint(1, 2)):

@@ -63,7 +63,8 @@ def _id_or_nobody(value: str) -> int | str:
 class IntakeForm(forms.Form):
     """R-2.1 to R-2.4: one request taken by an agent."""
 
-    customer_id = forms.IntegerField(required=False, widget=forms.HiddenInput, label=_("Customer"))
+    # Required by the service; the page marks its search field ("Find customer") instead.
+    customer_id = service_required(forms.IntegerField(required=False, widget=forms.HiddenInput, label=_("Customer")))
     installed_product_id = forms.IntegerField(required=False, widget=forms.HiddenInput, label=_("Installed product"))
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
     received_at = forms.DateTimeField(
@@ -129,6 +130,8 @@ class NewCustomerForm(forms.Form):
     service_preferences = forms.CharField(
         label=_("Service preferences"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # Sent only by the duplicate warning's "create anyway" button (R-1.1); not rendered.
+    confirm_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class ListFilterForm(FilterForm):
@@ -284,11 +287,16 @@ def likely_mode(work_order: Any) -> str:
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # Waiting and reopening need a reason (the services say so); marked, not enforced here.
+    reason = service_required(
+        forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    )
 
 
 class ResolveForm(forms.Form):
-    resolution = forms.CharField(label=_("Resolution"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    resolution = service_required(
+        forms.CharField(label=_("Resolution"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    )
     technical_solution = forms.CharField(
         label=_("Technical solution"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -317,7 +325,9 @@ class EmptyForm(forms.Form):
 
 
 class ProgressNoteForm(forms.Form):
-    text = forms.CharField(label=_("Progress note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    text = service_required(
+        forms.CharField(label=_("Progress note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    )
 
 
 class CommunicationForm(forms.Form):
@@ -326,16 +336,22 @@ class CommunicationForm(forms.Form):
     at = forms.DateTimeField(label=_("Time"), required=False, widget=DateTimeLocalInput())
     counterpart = forms.CharField(label=_("Other party"), required=False, max_length=200)
     reference = forms.CharField(label=_("Reference / tracking number"), required=False, max_length=100)
-    summary = forms.CharField(
-        label=_("Summary"), required=False, max_length=SUMMARY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    summary = service_required(
+        forms.CharField(
+            label=_("Summary"), required=False, max_length=SUMMARY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+        )
     )
 
 
 class PriorityForm(forms.Form):
     """R-3.3 / R-4.2: change the priority; the SLA targets are computed again."""
 
-    priority = forms.ChoiceField(label=_("New priority"), choices=_blank(Priority.choices, "—"), required=False)
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    priority = service_required(
+        forms.ChoiceField(label=_("New priority"), choices=_blank(Priority.choices, "—"), required=False)
+    )
+    reason = service_required(
+        forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    )
 
 
 class ExtendForm(forms.Form):

@@ -32,6 +32,7 @@ from aftersales.core import errors
 from aftersales.core.errors import DomainError, ValidationFailed
 from aftersales.customers import selectors as customer_selectors
 from aftersales.customers import services as customer_services
+from aftersales.customers.errors import DuplicateCustomer
 from aftersales.sla import selectors as sla_selectors
 from aftersales.sla import services as sla_services
 from aftersales.web.access import staff_page
@@ -608,16 +609,21 @@ def intake_pick(request: HttpRequest) -> HttpResponse:
 def intake_customer_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = NewCustomerForm(request.POST, prefix="nc")
+    duplicates: list[dict[str, Any]] = []
     if form.is_valid():
         try:
             customer = customer_services.customer_create(actor=user, **form.cleaned_data)
+        except DuplicateCustomer as exc:  # offer the existing ones, or "create anyway"
+            show_domain_error(form, exc)
+            duplicates = exc.matches
         except ValidationFailed as exc:
             show_domain_error(form, exc)
         else:
             response = render(request, "workorders/intake.html#picked", _picked(user, customer.pk, None))
             response["HX-Trigger-After-Settle"] = INTAKE_CHANGED
             return retarget(response, "#picked")
-    return render(request, "workorders/intake.html#new_customer", {"new_customer_form": form}, status=422)
+    context = {"new_customer_form": form, "duplicates": duplicates}
+    return render(request, "workorders/intake.html#new_customer", context, status=422)
 
 
 @require_GET

@@ -49,6 +49,16 @@
     error.scrollIntoView({ block: "nearest" });
   });
 
+  // data-into-view: something that must be seen when it arrives (a warning put above the button
+  // that was pressed, such as the duplicate-customer one) is brought into view, clear of the menu.
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    var region = event.target;
+    var wanted = region instanceof Element && region.querySelector("[data-into-view]");
+    if (wanted) {
+      wanted.scrollIntoView({ block: "nearest" });
+    }
+  });
+
   document.body.addEventListener("htmx:afterRequest", function (event) {
     var source = event.target;
     if (!(source instanceof Element)) {
