@@ -200,6 +200,9 @@ MEDIA_ROOT = DATA_DIR / "media"
 # is answered with the same 413 (api/main.py); above FILE_UPLOAD_MAX_MEMORY_SIZE an upload is
 # streamed to a temporary file instead of memory.
 ATTACHMENT_MAX_MB = int(os.environ.get("ATTACHMENT_MAX_MB", "10"))
+# A repeat repair: a new work order on an installed product that had one received at
+# most this many days before it (workorders/services/intake.py).
+REPEAT_REPAIR_DAYS = int(os.environ.get("REPEAT_REPAIR_DAYS", "30"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB, Django's default, stated: api/main.py refers to it
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Return-to-factory repair: the deadline is this many working days on the default SLA

@@ -220,9 +220,10 @@ def test_r13_1_intake_scoping_adds_no_statement(agent, product, django_assert_nu
     contact = ContactFactory(customer=product.customer)
     make_work_order(agent, product)
     agent.has_perm("workorders.add_workorder")  # the permission cache, as on a warm connection
-    # product, contact, savepoint, counter, SLA change stamp, 4 INSERTs, the customer's
-    # acknowledgement in the outbox (one INSERT, issue 9), release
-    with django_assert_num_queries(11):
+    # product, contact, savepoint, counter, the product's previous work order (repeat repair,
+    # ), SLA change stamp, 4 INSERTs, the customer's acknowledgement in the outbox (one
+    # INSERT, issue 9), release
+    with django_assert_num_queries(12):
         make_work_order(agent, product, contact_id=contact.pk)
 
 

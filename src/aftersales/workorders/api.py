@@ -77,6 +77,8 @@ def _detail(request: HttpRequest, work_order_id: int) -> Any:
 def work_order_list(request: HttpRequest, filters: Query[WorkOrderFilter]) -> Any:
     """The work orders the caller may see, with the list page's filters; keyset pages."""
     values = filters.dict(exclude={"sort", "cursor", "page_size"})
+    values["target_kind"] = values["target_kind"] or ""  # the selector's "any"
+    values["target_outcome"] = values["target_outcome"] or ""
     page = selectors.work_order_list(
         actor=request.user,
         filters=selectors.WorkOrderFilters(**values),

@@ -106,11 +106,11 @@ class IntakeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: Any, fault_categories: Iterable[Any] = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, fault_categories: Iterable[Any] = (), with_line: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["fault_category_id"]).choices = [
             ("", "—"),
-            *((fc.pk, str(fc)) for fc in fault_categories),
+            *((fc.pk, fault_label(fc, with_line=with_line)) for fc in fault_categories),
         ]
 
     def service_kwargs(self) -> dict[str, Any]:
@@ -118,6 +118,24 @@ class IntakeForm(forms.Form):
         data["priority"] = data["priority"] or None
         data["colour"] = data["colour"] or None
         return data
+
+    def add_request_kwargs(self) -> dict[str, Any]:
+        """For ``work_order_add_request``: the request goes on an open work order (R-2.3)."""
+        data = self.cleaned_data
+        return {
+            "symptom": data["symptom"],
+            "channel": data["channel"],
+            "customer_id": data["customer_id"],
+            "at": data["received_at"],
+        }
+
+
+def fault_label(fault: Any, *, with_line: bool) -> str:
+    """A fault category as offered at intake: "空调 · 漏水" while no product says which line, so
+    the lines' "漏水" are told apart; its own name once the list holds one line's only."""
+    if with_line and fault.product_line_id is not None:
+        return f"{fault.product_line.name} · {fault.name}"
+    return str(fault.name)
 
 
 class NewCustomerForm(forms.Form):

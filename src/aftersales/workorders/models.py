@@ -43,6 +43,8 @@ class WorkOrder(models.Model):
         blank=True,
         related_name="+",
     )
+    # Indexed by (installed_product, received_at, id) below: a product's history, and the
+    # repeat-repair lookup at intake.
     installed_product = models.ForeignKey(
         "customers.InstalledProduct",
         verbose_name=_("installed product"),
@@ -50,6 +52,18 @@ class WorkOrder(models.Model):
         null=True,
         blank=True,
         related_name="work_orders",
+        db_index=False,
+    )
+    # A repeat repair: the product's most recent earlier work order, when it was received
+    # within REPEAT_REPAIR_DAYS before this one. Set at intake; no index (nothing looks up by it).
+    repeat_of = models.ForeignKey(
+        "self",
+        verbose_name=_("repeat of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     # Copied from the installed product at intake: filters stay single-table and the record
     # keeps what was true when the request came in.
@@ -156,6 +170,7 @@ class WorkOrder(models.Model):
             models.Index(fields=["customer", "received_at", "id"], name="wo_customer_received_idx"),
             models.Index(fields=["owner", "received_at", "id"], name="wo_owner_received_idx"),
             models.Index(fields=["priority", "received_at", "id"], name="wo_priority_received_idx"),
+            models.Index(fields=["installed_product", "received_at", "id"], name="wo_product_received_idx"),
             models.Index(fields=["serial_number"], name="wo_serial_idx"),
             models.Index(fields=["next_due_at", "id"], name="wo_next_due_idx"),
             models.Index(fields=["queue_at", "id"], name="wo_queue_idx"),
@@ -169,6 +184,10 @@ class WorkOrder(models.Model):
         from aftersales.workorders.states import OPEN_STATUSES
 
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_repeat_repair(self) -> bool:
+        return self.repeat_of_id is not None
 
     @property
     def is_read_only(self) -> bool:

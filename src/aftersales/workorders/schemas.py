@@ -10,6 +10,7 @@ from pydantic import ValidationInfo, model_validator
 from aftersales.api.schemas import Day, Id, Moment, QueryId, Ref, Text, UserRef, named_choices
 from aftersales.catalog.models import Colour, Priority, ServiceType
 from aftersales.customers.schemas import ContactOut, InstalledProductOut, ProductModelRef
+from aftersales.sla.models import TargetKind
 from aftersales.workorders import states
 from aftersales.workorders.attachments import CONTENT_TYPES
 from aftersales.workorders.models import Attachment, Channel, Communication
@@ -35,6 +36,7 @@ WorkOrderAction = named_choices("WorkOrderAction", states.Action)
 IntakeChannel = named_choices("IntakeChannel", Channel)
 CommunicationKind = named_choices("CommunicationKind", Communication.Kind)
 CommunicationDirection = named_choices("CommunicationDirection", Communication.Direction)
+SlaTargetKind = named_choices("SlaTargetKind", TargetKind)
 SORTS = Literal[
     "received_at",
     "-received_at",
@@ -109,6 +111,16 @@ class WorkOrderFilter(Schema):
     received_from: Moment | None = None
     received_to: Moment | None = Field(None, description="Exclusive.")
     due_before: Moment | None = Field(None, description="SLA: the next due time is before this (exclusive).")
+    unassigned: bool = Field(False, description="Only work orders without an assignee.")
+    team_id: QueryId | None = Field(None, description="The assignee's team.")
+    no_team: bool = Field(False, description="No assignee, or one without a team.")
+    # SLA compliance: the work orders behind a figure of the compliance page, as the list page filters them.
+    target_kind: SlaTargetKind | None = Field(None, description="With a decided SLA target of this kind.")
+    target_outcome: Literal["met", "breached"] | None = Field(
+        None,
+        description="All decided targets met in time, or at least one breached (open targets not yet due do not count).",
+    )
+    target_month: Day | None = Field(None, description="A target due in the month of this day.")
     open: bool | None = Field(None, description="true: open work orders only; false: resolved or later only.")
     q: Text(100) = Field("", description="Substring of number, customer name, serial number or symptom.")
     sort: SORTS = "-received_at"
@@ -158,6 +170,10 @@ class WorkOrderListItem(ShownToCaller):
     product_model: ProductModelBrief | None
     owner: UserRef | None = Field(description=f"The first-contact owner (R-5.4). {HIDDEN}")
     assignee: UserRef | None = Field(description=HIDDEN)
+    repeat_of_id: int | None = Field(
+        description="A repeat repair (R-2.3): the product's previous work order, received at most REPEAT_REPAIR_DAYS "
+        f"(30 by default) before this one. {HIDDEN}"
+    )
 
 
 class WorkOrderPageOut(Schema):
@@ -223,6 +239,10 @@ class WorkOrderOut(ShownToCaller):
     purchase_date: dt.date | None
     serial_number: str
     answered_on_spot: bool
+    repeat_of_id: int | None = Field(
+        description="A repeat repair (R-2.3): the product's previous work order, received at most REPEAT_REPAIR_DAYS "
+        f"(30 by default) before this one. {HIDDEN}"
+    )
     customer: CustomerCard
     contact: ContactOut | None
     installed_product: InstalledProductOut | None

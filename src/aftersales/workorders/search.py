@@ -25,6 +25,8 @@ _IS_CJK = re.compile(rf"[{_CJK}]")
 MAX_TEXT = 2000  # characters of each part that are indexed
 # The FTS5 table of migration 0003_work_order_search.
 SQLITE_MATCH = "SELECT rowid FROM workorders_search WHERE workorders_search MATCH %s"
+# PostgreSQL: the ids that match, for an OR with another indexed condition (a number).
+PG_MATCH = "SELECT id FROM workorders_workorder WHERE to_tsvector('simple', search_text) @@ to_tsquery('simple', %s)"
 # How many matches, counted no further than a limit (cheap: the index answers).
 SQLITE_COUNT = "SELECT count(*) FROM (SELECT rowid FROM workorders_search WHERE workorders_search MATCH %s LIMIT %s)"
 # Up to this many matches a page is picked from the matches; beyond, by walking the list order.

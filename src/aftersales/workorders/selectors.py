@@ -20,6 +20,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.core.pagination import Page, keyset_page
@@ -36,7 +37,12 @@ DUE_ORDER = ("next_due_at", "queue_at")
 # Resolved or later (R-3.5): the list's "done" work orders, named so the status index serves it.
 DONE_STATUSES = frozenset(Status.values) - OPEN_STATUSES
 MAX_PAGE_SIZE = 100
-NUMBER_RE = re.compile(r"^[A-Za-z]{1,8}-\d{4}-\d{6,12}$")
+# A work-order number as users type it (R-2.3): "SR-2026-001026", "sr-2026-1026", "2026-1026";
+# found by the unique index, written as it is stored. Digits alone ("1026", "001026") are
+# also tried as the sequence of every year (see _number_candidates).
+NUMBER_RE = re.compile(r"^(?:([A-Za-z]{1,8})-?)?(\d{4})-(\d{1,12})$")
+SEQUENCE_RE = re.compile(r"^\d{1,12}$")
+NUMBER_PREFIX, NUMBER_WIDTH, FIRST_YEAR = "SR", 6, 2000
 
 
 def is_portal_user(actor: Any) -> bool:
@@ -70,6 +76,7 @@ def work_order_get(*, actor: Any, work_order_id: int) -> WorkOrder:
             "fault_category",
             "owner",
             "assignee",
+            "repeat_of",
         )
         .filter(pk=work_order_id)
         .first()
@@ -80,6 +87,7 @@ def work_order_get(*, actor: Any, work_order_id: int) -> WorkOrder:
 
 
 def work_order_get_by_number(*, actor: Any, number: str) -> WorkOrder:
+    number = normalised_number(number) or number
     wo = work_order_scope(actor=actor).filter(number=number).only("pk").first()
     if wo is None:
         raise NotFound()
@@ -147,12 +155,31 @@ def _apply_filters(qs: QuerySet[WorkOrder], f: WorkOrderFilters) -> QuerySet[Wor
         ids = compliance_work_orders(kind=f.target_kind, outcome=f.target_outcome, month=f.target_month)
         qs = qs.filter(id__in=ids)
     q = f.q.strip()
-    if NUMBER_RE.match(q):
+    if number := normalised_number(q):
         # A whole work-order number: the unique index answers, no substring scan over all rows.
-        return qs.filter(number=q.upper())
+        return qs.filter(number=number)
     if q:
         qs = _search(qs, q)
     return qs
+
+
+def normalised_number(text: str) -> str | None:
+    """A whole work-order number as stored ("sr-2026-1026" → "SR-2026-001026"), or None."""
+    match = NUMBER_RE.match(text.strip())
+    if match is None:
+        return None
+    prefix, year, sequence = match.groups()
+    return f"{(prefix or NUMBER_PREFIX).upper()}-{year}-{int(sequence):0{NUMBER_WIDTH}d}"
+
+
+def _number_candidates(q: str) -> list[str]:
+    """Digits alone may be a number's sequence without its prefix and year ("1026", "001026"):
+    the number of that sequence in each year, looked up by the unique index beside the text
+    search (numbers are counted per year from 1, core.numbering)."""
+    if not SEQUENCE_RE.match(q) or int(q) == 0:
+        return []
+    last = timezone.localdate().year + 1
+    return [f"{NUMBER_PREFIX}-{year}-{int(q):0{NUMBER_WIDTH}d}" for year in range(FIRST_YEAR, last + 1)]
 
 
 def _search(qs: QuerySet[WorkOrder], q: str) -> QuerySet[WorkOrder]:
@@ -166,7 +193,11 @@ def _search(qs: QuerySet[WorkOrder], q: str) -> QuerySet[WorkOrder]:
             | Q(symptom__contains=q)
             | Q(customer__name__contains=q)
         )
+    numbers = _number_candidates(q)
     if connection.vendor == "postgresql":
+        if numbers:  # the GIN index and the number's unique index, OR-ed by a bitmap
+            matched = RawSQL(search.PG_MATCH, [search.tsquery(phrases)])  # noqa: S611 - constant SQL
+            return qs.filter(Q(id__in=matched) | Q(number__in=numbers))
         return qs.extra(
             where=["to_tsvector('simple', search_text) @@ to_tsquery('simple', %s)"], params=[search.tsquery(phrases)]
         )
@@ -175,12 +206,13 @@ def _search(qs: QuerySet[WorkOrder], q: str) -> QuerySet[WorkOrder]:
     with connection.cursor() as cursor:
         cursor.execute(search.SQLITE_COUNT, [query, search.FEW_MATCHES + 1])
         (matches,) = cursor.fetchone()
+    by_number = Q(number__in=numbers) if numbers else Q()
     if matches <= search.FEW_MATCHES:
-        return qs.filter(id__in=match)
+        return qs.filter(Q(id__in=match) | by_number)
     # A common word (tens of thousands of matches): sorting them all to show 25 is the slow
     # part. "id + 0" keeps SQLite from starting at the matches, so it walks the list's own
     # order and tests each row, stopping at the end of the page.
-    return qs.alias(search_id=F("id") + 0).filter(search_id__in=match)
+    return qs.alias(search_id=F("id") + 0).filter(Q(search_id__in=match) | by_number)
 
 
 def work_order_list(
@@ -219,7 +251,18 @@ def work_order_list(
 # Never shown to a portal user: who owns and handles the request inside the company, the
 # technical solution, the reason for closing without their confirmation and the colour class.
 HIDDEN_FROM_CUSTOMERS = frozenset(
-    {"owner", "owner_id", "assignee", "assignee_id", "technical_solution", "close_reason", "colour"}
+    {
+        "owner",
+        "owner_id",
+        "assignee",
+        "assignee_id",
+        "technical_solution",
+        "close_reason",
+        "colour",
+        # a repeat repair is the company's own quality record (R-2.3)
+        "repeat_of",
+        "repeat_of_id",
+    }
 )
 
 
@@ -417,6 +460,50 @@ def installed_product_work_orders(*, actor: Any, installed_product_id: int) -> Q
         .select_related("assignee")
         .order_by("-received_at", "-id")
     )
+
+
+# --- intake (R-2.3): what the customer and the product already have open or had lately -------
+
+RECENT_DAYS = 30  # "recent": received in the last 30 days
+HISTORY_SHOWN = 5  # rows of each list; the open ones are counted beyond
+
+
+@dataclass
+class WorkOrderHistory:
+    """The open work orders (newest first, the first few, and how many) and those done lately."""
+
+    open: list[WorkOrder]
+    open_count: int
+    recent: list[WorkOrder]
+
+    @property
+    def newest_received_at(self) -> dt.datetime | None:
+        times = [wo.received_at for wo in self.open[:1] + self.recent[:1]]
+        return max(times) if times else None
+
+
+def _history(qs: QuerySet[WorkOrder], *, now: dt.datetime) -> WorkOrderHistory:
+    qs = qs.select_related("fault_category").order_by("-received_at", "-id")
+    shown = list(qs.filter(status__in=sorted(OPEN_STATUSES))[: HISTORY_SHOWN + 1])
+    count = len(shown) if len(shown) <= HISTORY_SHOWN else qs.filter(status__in=sorted(OPEN_STATUSES)).count()
+    since = now - dt.timedelta(days=RECENT_DAYS)
+    recent = list(qs.filter(status__in=sorted(DONE_STATUSES), received_at__gte=since)[:HISTORY_SHOWN])
+    return WorkOrderHistory(open=shown[:HISTORY_SHOWN], open_count=count, recent=recent)
+
+
+def intake_history(
+    *, actor: Any, customer_id: int | None, installed_product_id: int | None, now: dt.datetime
+) -> dict[str, WorkOrderHistory | None]:
+    """The open and recent work orders of the customer and of the product chosen at intake,
+    as far as the actor may see them (indexes (customer, received_at, id) and
+    (installed_product, received_at, id)). None for what was not chosen."""
+    scope = work_order_scope(actor=actor)
+    return {
+        "customer": _history(scope.filter(customer_id=customer_id), now=now) if customer_id else None,
+        "product": _history(scope.filter(installed_product_id=installed_product_id), now=now)
+        if installed_product_id
+        else None,
+    }
 
 
 def customer_communications(*, actor: Any, customer_id: int) -> QuerySet[Communication]:

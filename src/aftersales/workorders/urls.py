@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from aftersales.workorders import attachment_views, views
+from aftersales.workorders import attachment_views, intake_views, views
 
 app_name = "workorders"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("new/products/", views.intake_product_search, name="intake_product_search"),
     path("new/pick/", views.intake_pick, name="intake_pick"),
     path("new/guided/", views.intake_guided, name="intake_guided"),
+    path("new/history/", intake_views.intake_history, name="intake_history"),
+    path("new/fault-categories/", intake_views.intake_fault_categories, name="intake_fault_categories"),
     path("<int:pk>/", views.work_order_detail, name="detail"),
     path("<int:pk>/do/<slug:action>/", views.work_order_action, name="action"),
     path("<int:pk>/attachments/", attachment_views.attachment_upload, name="attachment_upload"),

@@ -37,7 +37,7 @@ from aftersales.sla import selectors as sla_selectors
 from aftersales.sla import services as sla_services
 from aftersales.web.access import staff_page
 from aftersales.web.forms import show_domain_error
-from aftersales.workorders import selectors, services
+from aftersales.workorders import intake_views, selectors, services
 from aftersales.workorders.forms import (
     NOBODY,
     AssignForm,
@@ -58,7 +58,7 @@ from aftersales.workorders.forms import (
     likely_mode,
     local_now_input,
 )
-from aftersales.workorders.models import WorkOrder
+from aftersales.workorders.models import Communication, WorkOrder
 from aftersales.workorders.states import Action, Status
 
 if TYPE_CHECKING:
@@ -389,7 +389,10 @@ def _form_for(
     if spec.form is AssignForm:
         return AssignForm(data, users=selectors.assignable_users(actor=user), auto_id=auto_id)
     if spec.form is CommunicationForm and data is None:
-        return CommunicationForm(initial={"at": local_now_input(), "direction": "in"}, auto_id=auto_id)
+        # On a work order the agent mostly records a call they made: outgoing by default (the
+        # customer's own call about it is taken at intake, as an incoming one).
+        out = Communication.Direction.OUTBOUND
+        return CommunicationForm(initial={"at": local_now_input(), "direction": out}, auto_id=auto_id)
     if spec.form is StartForm and data is None and wo is not None:
         return StartForm(initial={"mode": likely_mode(wo)}, auto_id=auto_id)
     if spec.form is ExtendForm:  # only this work order's open targets can be chosen
@@ -511,20 +514,28 @@ def _detail_region(
 # --- intake ---------------------------------------------------------------------------------
 
 
-def _fault_categories() -> list[FaultCategory]:
-    return list(catalog_selectors.fault_category_list())
-
-
 @require_http_methods(["GET", "POST"])
 @staff_page("workorders.add_workorder")
 def intake(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    faults = _fault_categories()
+    data = request.POST if request.method == "POST" else request.GET
+    picked = _picked(user, _int(data.get("customer_id")), _int(data.get("installed_product_id")))
+    # the chosen product's line only, else every category labelled with its line
+    faults = intake_views.fault_categories_for(picked["picked_product"])
+    with_line = picked["picked_product"] is None
     status = 200
     if request.method == "POST":
-        form = IntakeForm(request.POST, fault_categories=faults)
+        form = IntakeForm(request.POST, fault_categories=faults, with_line=with_line)
+        add_to = _int(request.POST.get("add_to"))
         if form.is_valid():
             try:
+                if add_to is not None:  # on an open work order instead of a duplicate
+                    comm = services.work_order_add_request(
+                        actor=user, work_order_id=add_to, **form.add_request_kwargs()
+                    )
+                    number = comm.work_order.number if comm.work_order else ""
+                    messages.success(request, _("The request was added to work order %(number)s.") % {"number": number})
+                    return redirect("workorders:detail", pk=add_to)
                 wo = services.work_order_create(
                     actor=user, **form.service_kwargs(), idempotency_key=request.POST.get("idempotency_key") or None
                 )
@@ -536,15 +547,13 @@ def intake(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Work order %(number)s was created.") % {"number": wo.number})
                 return redirect("workorders:detail", pk=wo.pk)
         status = 422
-        data = form.data
     else:
-        form = IntakeForm(initial={"received_at": local_now_input()}, fault_categories=faults)
-        data = request.GET
+        form = IntakeForm(initial={"received_at": local_now_input()}, fault_categories=faults, with_line=with_line)
     context = {
         "form": form,
         "new_customer_form": NewCustomerForm(prefix="nc"),
         "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
-        **_picked(user, _int(data.get("customer_id")), _int(data.get("installed_product_id"))),
+        **picked,
         "guided": _guided(_int(data.get("fault_category_id")), faults),
     }
     return render(request, "workorders/intake.html", context, status=status)

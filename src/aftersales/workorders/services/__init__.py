@@ -19,7 +19,7 @@ from aftersales.workorders.services.common import (
     SUMMARY_MAX_LENGTH,
     SYMPTOM_MAX_LENGTH,
 )
-from aftersales.workorders.services.communications import communication_record
+from aftersales.workorders.services.communications import communication_record, work_order_add_request
 from aftersales.workorders.services.hooks import work_order_event_record, work_order_lock, work_order_sla_times_store
 from aftersales.workorders.services.intake import (
     propose_priority,
@@ -65,6 +65,7 @@ __all__ = [
     "received_at_refusal",
     "work_order_acknowledge",
     "work_order_add_note",
+    "work_order_add_request",
     "work_order_archive",
     "work_order_assign",
     "work_order_close",

@@ -11,11 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.audit.services import record
-from aftersales.core.errors import PermissionDenied, ValidationFailed
+from aftersales.core.errors import DomainError, PermissionDenied, ValidationFailed
 from aftersales.customers.selectors import customer_get
 from aftersales.sla import targets as sla_targets  # SLA hooks (R-4): see sla/targets.py
-from aftersales.workorders.models import Communication, WorkOrderEvent
+from aftersales.workorders.errors import WorkOrderErrorCode
+from aftersales.workorders.models import Channel, Communication, WorkOrderEvent
 from aftersales.workorders.services.common import COMMUNICATION, SUMMARY_MAX_LENGTH, _event, _validate_text
+from aftersales.workorders.services.hooks import work_order_lock
 from aftersales.workorders.services.lifecycle import _locked
 
 
@@ -87,3 +89,60 @@ def communication_record(
             sla_targets.on_progress(wo, actor=actor, at=at, outbound=outbound)  # SLA
         record(actor=actor, action="create", obj=comm)
     return comm
+
+
+# The communication a request taken at intake is recorded as, by its intake channel (R-2.1).
+CHANNEL_KINDS = {
+    Channel.PHONE: Communication.Kind.CALL,
+    Channel.EMAIL: Communication.Kind.EMAIL,
+    Channel.SMS: Communication.Kind.SMS,
+    Channel.LETTER: Communication.Kind.LETTER,
+    Channel.FAX: Communication.Kind.FAX,
+    Channel.WALK_IN: Communication.Kind.VISIT,
+}
+
+
+def work_order_add_request(
+    *,
+    actor: Any,
+    work_order_id: int,
+    symptom: str,
+    channel: str = Channel.PHONE,
+    customer_id: int | None = None,
+    at: dt.datetime | None = None,
+    counterpart: str = "",
+) -> Communication:
+    """R-2.3: a request about what an open work order already handles is added to it instead
+    of becoming a duplicate: the customer's call (or letter, e-mail, ...) is recorded on it as an
+    incoming communication with what they said; no work order is created. Whoever may take
+    requests and record communications may do it, on an open work order of the same customer."""
+    if not actor.has_perm("workorders.add_workorder"):
+        raise PermissionDenied()
+    errors: dict[str, Any] = {}
+    kind = CHANNEL_KINDS.get(channel)  # type: ignore[call-overload]
+    if kind is None:
+        errors["channel"] = _("A request by this channel cannot be added to a work order.")
+    symptom = _validate_text(
+        errors, "symptom", symptom, limit=SUMMARY_MAX_LENGTH, required=True, label_missing=_("Describe the symptom.")
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        wo = work_order_lock(actor=actor, work_order_id=work_order_id)  # 404 outside the scope
+        if not wo.is_open:
+            raise DomainError(
+                WorkOrderErrorCode.ILLEGAL_TRANSITION,
+                _("Only an open work order can take the request; create a new work order."),
+                {"work_order_id": _("This work order is no longer open.")},
+                status=409,
+            )
+        return communication_record(
+            actor=actor,
+            work_order_id=wo.pk,
+            customer_id=customer_id,
+            kind=kind,
+            direction=Communication.Direction.INBOUND,
+            summary=symptom,
+            at=at,
+            counterpart=counterpart,
+        )

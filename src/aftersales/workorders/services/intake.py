@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,7 @@ from aftersales.core.idempotency import idempotent
 from aftersales.core.numbering import next_number
 from aftersales.customers.models import Customer
 from aftersales.customers.selectors import contact_scope, customer_scope, installed_product_scope
+from aftersales.feedback.counting import count_fault_report
 from aftersales.sla import targets as sla_targets  # SLA hooks (R-4): see sla/targets.py
 from aftersales.workorders import notifications
 from aftersales.workorders.errors import WorkOrderErrorCode
@@ -186,6 +188,10 @@ def work_order_create(
     fault: FaultCategory | None = _one(FaultCategory.objects.all(), fault_category_id)
     if fault_category_id is not None and fault is None:
         raise _not_found("fault_category_id")
+    # A line's own fault categories are for its products only ("漏水" of a water heater is not
+    # the air conditioner's); those without a line apply to every product.
+    if fault is not None and model is not None and fault.product_line_id not in (None, model.product_line_id):
+        errors["fault_category_id"] = _("This fault category belongs to another product line than the product.")
     if errors or customer is None or received_at is None:
         raise ValidationFailed(errors)
 
@@ -195,6 +201,8 @@ def work_order_create(
         with transaction.atomic():
             number = next_number("SR", timezone.localdate(now).year)
             serial = product.serial_number if product else ""
+            # R-2.3: one indexed read, only when the request names a product
+            repeat_of_id = _repeat_of(product.pk, received_at) if product is not None else None
             wo = WorkOrder(
                 number=number,
                 search_text=search_text(number, customer.name, serial, model.code if model else "", symptom),
@@ -217,6 +225,7 @@ def work_order_create(
                 owner=None if is_portal else actor,
                 created_by=actor,
                 answered_on_spot=answered_on_spot,
+                repeat_of_id=repeat_of_id,
             )
             targets = sla_targets.plan_created(wo)  # SLA: queue and next due time go in the INSERT
             insert([wo])
@@ -229,10 +238,29 @@ def work_order_create(
                 _move(wo, actor, Action.CLOSE, Status.CLOSED, text=str(_("Answered on the spot.")), at=now)
                 wo.save()
             sla_targets.on_created(wo, targets)  # SLA
+            count_fault_report(work_order=wo, now=now)  # R-8.4 batch-fault counting: feedback/counting.py
             notifications.work_order_created(wo, targets=targets)  # the customer's acknowledgement
             return wo
 
     return create()
+
+
+def _repeat_of(product_id: int, received_at: dt.datetime) -> int | None:
+    """R-2.3 repeat repair: the product's most recent work order received at most
+    REPEAT_REPAIR_DAYS before ``received_at`` (index ``wo_product_received_idx``), or None."""
+    days = settings.REPEAT_REPAIR_DAYS
+    if days <= 0:
+        return None
+    return (
+        WorkOrder.objects.filter(
+            installed_product_id=product_id,
+            received_at__gte=received_at - dt.timedelta(days=days),
+            received_at__lte=received_at,
+        )
+        .order_by("-received_at", "-id")
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def propose_priority(*, fault_category: FaultCategory | None, service_type: str) -> str:
