@@ -45,6 +45,13 @@ class CalendarDaysForm(forms.Form):
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class WorkingPeriodForm(forms.Form):
+    """One span of working hours; the service refuses an end before the start and overlaps."""
+
+    start = forms.TimeField(label=_("Start"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    end = forms.TimeField(label=_("End"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+
+
 class PreviewForm(forms.Form):
     """The intake page's promise sentence: what the agent has chosen so far."""
 

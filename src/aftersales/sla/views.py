@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_POST
 from aftersales.core.errors import DomainError, NotFound
 from aftersales.sla import selectors, services
 from aftersales.sla.errors import CalendarErrorCode
-from aftersales.sla.forms import CalendarDaysForm, CalendarFilterForm, ComplianceForm, PreviewForm
-from aftersales.sla.models import Calendar
+from aftersales.sla.forms import CalendarDaysForm, CalendarFilterForm, ComplianceForm, PreviewForm, WorkingPeriodForm
+from aftersales.sla.models import Calendar, WorkingPeriod
 from aftersales.sla.official import known_years
 from aftersales.sla.timeline import MAX_YEAR, MIN_YEAR
 from aftersales.web.forms import show_domain_error
@@ -30,6 +30,7 @@ from aftersales.workorders.forms import NOBODY
 
 PERMISSION = services.CALENDAR_PERMISSION
 _guard = permission_required(PERMISSION, raise_exception=True)
+_periods_guard = permission_required(services.PERIOD_PERMISSION, raise_exception=True)
 # Each table of the compliance page: what it is counted by, its title and its column's header
 # (the header names the column, it does not repeat the title).
 COMPLIANCE_TABLES = [
@@ -141,6 +142,78 @@ def exception_delete(request: HttpRequest, calendar_id: int, day_id: int) -> Htt
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("Day deleted; the official calendar applies to that date again."))
+    return HttpResponseRedirect(_page_url(calendar.pk, year))
+
+
+# ---- working hours (R-4.1): the periods of every working day of a calendar ----------------
+def _period(calendar: Calendar, period_id: int) -> WorkingPeriod:
+    period = selectors.working_period_list(calendar=calendar).filter(pk=period_id).first()
+    if period is None:
+        raise Http404
+    return period
+
+
+def _period_saved(request: HttpRequest, calendar: Calendar, save: Any, done: str) -> HttpResponse:
+    """Validate the posted period, call ``save(start, end)``; either way back to the page, with
+    the outcome (the field and what is wrong with it) as its message."""
+    year = _shown(request.POST)[0].values()["year"]
+    form = WorkingPeriodForm(request.POST)
+    try:
+        if not form.is_valid():
+            field, errors = next(iter(form.errors.items()))
+            raise DomainError("invalid", _("The working period was not saved."), {field: errors[0]})
+        save(form.cleaned_data["start"], form.cleaned_data["end"])
+    except DomainError as exc:
+        field = next(iter(exc.fields), "")
+        label = form.fields[field].label if field in form.fields else ""
+        detail = f"{label}：{exc.fields[field]}" if label else ""
+        messages.error(request, " ".join(part for part in (str(exc.message), detail) if part))
+    else:
+        messages.success(request, done)
+    return HttpResponseRedirect(_page_url(calendar.pk, year))
+
+
+@require_POST
+@login_required
+@_guard
+@_periods_guard
+def period_add(request: HttpRequest, calendar_id: int) -> HttpResponse:
+    calendar = _calendar(calendar_id)
+
+    def save(start: dt.time, end: dt.time) -> None:
+        services.working_period_add(actor=request.user, calendar=calendar, start=start, end=end)
+
+    return _period_saved(request, calendar, save, _("Working period added."))
+
+
+@require_POST
+@login_required
+@_guard
+@_periods_guard
+def period_update(request: HttpRequest, calendar_id: int, period_id: int) -> HttpResponse:
+    calendar = _calendar(calendar_id)
+    period = _period(calendar, period_id)
+
+    def save(start: dt.time, end: dt.time) -> None:
+        services.working_period_update(actor=request.user, period=period, start=start, end=end)
+
+    return _period_saved(request, calendar, save, _("Working period changed."))
+
+
+@require_POST
+@login_required
+@_guard
+@_periods_guard
+def period_delete(request: HttpRequest, calendar_id: int, period_id: int) -> HttpResponse:
+    calendar = _calendar(calendar_id)
+    period = _period(calendar, period_id)
+    year = _shown(request.POST)[0].values()["year"]
+    try:
+        services.working_period_delete(actor=request.user, period=period)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Working period deleted."))
     return HttpResponseRedirect(_page_url(calendar.pk, year))
 
 
