@@ -161,7 +161,7 @@ def _period_saved(request: HttpRequest, calendar: Calendar, save: Any, done: str
     try:
         if not form.is_valid():
             field, errors = next(iter(form.errors.items()))
-            raise DomainError("invalid", _("The working period was not saved."), {field: errors[0]})
+            raise DomainError("invalid", _("The working period was not saved."), {field: str(errors[0])})
         save(form.cleaned_data["start"], form.cleaned_data["end"])
     except DomainError as exc:
         field = next(iter(exc.fields), "")
