@@ -204,3 +204,22 @@ def test_r1_1_migrating_customers_back_and_forth_keeps_every_trigger_and_the_nam
     customer = CustomerFactory(name="Wang  Li", phone="188 5090 1576")
     customer.refresh_from_db()
     assert customer.name_key == "wangli"
+
+
+@pytest.mark.django_db
+def test_r1_1_the_admin_stores_phones_canonical_too(rf):
+    from django.contrib.admin.sites import site
+
+    request = rf.get("/")
+    request.user = UserFactory(is_superuser=True, is_staff=True)
+    form_class = site._registry[Customer].get_form(request)
+    category, region = CustomerFactory.build().category, None
+    category.save()
+    data = {"code": "C9", "kind": "person", "name": "张伟", "phone": "+86 188 5090 1576", "category": category.pk}
+    data.update({"notification_channel": "sms", "region": region or ""})
+    form = form_class(data)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["phone"] == "18850901576"
+    form = form_class({**data, "phone": "call me"})
+    assert not form.is_valid()
+    assert "phone" in form.errors

@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.utils.translation import gettext_lazy as _
+
 # Characters people put between digits; NFKC has already made full-width ones ASCII.
 SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212.()/]+")
 DIGITS = re.compile(r"[0-9]+", re.ASCII)
@@ -31,6 +33,10 @@ MAINLAND_MOBILE = re.compile(r"1[3-9][0-9]{9}", re.ASCII)
 # A canonical phone number (what services accept).
 PHONE_RE = re.compile(r"\+?[0-9]{5,20}", re.ASCII)
 CHINA = "86"
+INVALID_PHONE = _(
+    "Enter a phone number of 5 to 20 digits (spaces, dashes and brackets between them are fine; "
+    "+ or 00 before a country code)."
+)
 # A search needs this many digits before it is read as (part of) a phone number.
 MIN_SEARCH_DIGITS = 3
 

@@ -21,7 +21,7 @@ from aftersales.core.validation import field_errors, model_update
 from aftersales.customers.errors import DuplicateCustomer
 from aftersales.customers.masking import shown_phone
 from aftersales.customers.models import Contact, Customer, CustomerCategory, InstalledProduct
-from aftersales.customers.phones import is_valid_phone, normalise_phone
+from aftersales.customers.phones import INVALID_PHONE, is_valid_phone, normalise_phone
 from aftersales.customers.selectors import customer_duplicates
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -34,10 +34,7 @@ def _require(actor: Any, perm: str) -> None:
 
 def _check_contact_fields(errors: dict[str, Any], *, phone: str, email: str) -> None:
     if phone and not is_valid_phone(phone):
-        errors["phone"] = _(
-            "Enter a phone number of 5 to 20 digits (spaces, dashes and brackets between them are fine; "
-            "+ or 00 before a country code)."
-        )
+        errors["phone"] = INVALID_PHONE
     if email and not EMAIL_RE.match(email):
         errors["email"] = _("Enter a valid e-mail address.")
 
