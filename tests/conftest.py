@@ -58,6 +58,9 @@ def _restore_role_groups(sender, **kwargs):
     if sender.name == "aftersales.parts":
         # The roles' parts permissions (R-7), by the parts migration's own function.
         importlib.import_module("aftersales.parts.migrations.0001_initial").grant_permissions(apps)
+        # Customer property and the parts import and stock export (R-7.3, R-13.2).
+        property_grants = importlib.import_module("aftersales.parts.migrations.0002_customer_property_and_imports")
+        property_grants.grant_permissions(apps)
     if sender.name == "aftersales.repairs":
         # The roles' repair-order and shipment permissions (R-6.5, R-6.6), by their migration.
         importlib.import_module("aftersales.repairs.migrations.0002_grant_repair_permissions").grant_permissions(apps)

@@ -11,6 +11,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("notifications/", include("aftersales.core.urls")),
     path("work-orders/", include("aftersales.workorders.urls")),
     path("sla/", include("aftersales.sla.urls")),
+    path("customer-property/", include("aftersales.parts.property_urls")),
+    path("parts/data/", include("aftersales.parts.data_urls")),
     path("repairs/", include("aftersales.repairs.urls")),
     path("customers/", include("aftersales.customers.urls")),
     path("audit/", include("aftersales.audit.urls")),

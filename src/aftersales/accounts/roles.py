@@ -74,6 +74,12 @@ PARTS_ADMIN = [
     "parts.move_stock",
     "parts.receive_reorder_alert",
 ]
+# Customer property in our care (用户备品, R-7.3; parts migration 0002): who keeps items receives,
+# hands over and returns what they hold; the desk sees and handles every item. Importing the
+# catalogue and opening stock, and exporting stock, are separate permissions.
+PROPERTY_KEEP = ["parts.view_customerproperty", "parts.add_customerproperty", "parts.change_customerproperty"]
+PROPERTY_ALL = [*PROPERTY_KEEP, "parts.view_all_customerproperty", "parts.manage_customerproperty"]
+PARTS_DATA = ["parts.import_parts", "parts.export_stock"]
 # Return-to-factory repair and shipments (R-6.5, R-6.6; repairs migration 0002): the desk
 # creates, receives, assigns and ships; technicians and experts repair; QA inspects.
 REPAIRS_READ = [
@@ -104,6 +110,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *PARTS_RESERVE,
         *PARTS_CHARGE,
         *PARTS_ADMIN,
+        *PROPERTY_ALL,
+        *PARTS_DATA,
         *REPAIRS_DESK,
         "repairs.repair_repairorder",
         "repairs.inspect_repairorder",
@@ -117,6 +125,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *PARTS_READ,
         *PARTS_RESERVE,
         *PARTS_CHARGE,
+        *PROPERTY_ALL,
         *REPAIRS_DESK,
     ],
     Role.DISPATCHER: [
@@ -135,6 +144,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "workorders.handle_workorder",
         "workorders.record_communication",
         *PARTS_RESERVE,
+        *PROPERTY_KEEP,
         "repairs.view_repairorder",
         "repairs.repair_repairorder",
         "repairs.view_shipment",
@@ -154,6 +164,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "workorders.record_communication",
         *REPAIRS_READ,
         "repairs.inspect_repairorder",
+        *PROPERTY_KEEP,
     ],
     Role.SUPERVISOR: [
         *STAFF_READ,
@@ -168,10 +179,42 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *PARTS_RESERVE,
         *PARTS_CHARGE,
         *PARTS_ADMIN,
+        *PROPERTY_ALL,
+        *PARTS_DATA,
         *REPAIRS_DESK,
     ],
-    Role.EXECUTIVE: [*STAFF_READ, *SEE_ALL, "audit.view_accesslog", "sla.view_compliance", *PARTS_READ, *REPAIRS_READ],
+    Role.EXECUTIVE: [
+        *STAFF_READ,
+        *SEE_ALL,
+        "audit.view_accesslog",
+        "sla.view_compliance",
+        *PARTS_READ,
+        *REPAIRS_READ,
+        "parts.view_customerproperty",
+        "parts.view_all_customerproperty",
+    ],
     Role.QUALITY: [*STAFF_READ, *SEE_ALL, *REPAIRS_READ],
     # A customer reaches only their own organisation's records, through the portal.
     Role.CUSTOMER: ["workorders.submit_request", "workorders.confirm_own_workorder"],
 }
+
+# Customer satisfaction (R-9; surveys migration 0002): the desk and QA record phone surveys;
+# supervisors, executives, QA and quality see the scores; administrators keep the abusive-word
+# list. Technicians see no scores (not even their own: a score is the team's, R-9.6).
+SURVEYS_RECORD = ["surveys.record_phone_survey"]
+SURVEYS_SCORES = ["surveys.view_scores"]
+SURVEYS_WORDS = [
+    "surveys.view_abusiveword",
+    "surveys.add_abusiveword",
+    "surveys.change_abusiveword",
+    "surveys.delete_abusiveword",
+]
+for _role, _codenames in {
+    Role.ADMIN: [*SURVEYS_RECORD, *SURVEYS_SCORES, *SURVEYS_WORDS],
+    Role.AGENT: SURVEYS_RECORD,
+    Role.QA: [*SURVEYS_RECORD, *SURVEYS_SCORES],
+    Role.SUPERVISOR: [*SURVEYS_RECORD, *SURVEYS_SCORES],
+    Role.EXECUTIVE: SURVEYS_SCORES,
+    Role.QUALITY: SURVEYS_SCORES,
+}.items():
+    ROLE_PERMISSIONS[_role] = [*ROLE_PERMISSIONS[_role], *_codenames]

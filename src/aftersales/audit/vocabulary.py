@@ -40,6 +40,12 @@ VERBS: dict[str, Promise] = {
     "year_confirm": _("Confirm year"),
     "days_add": _("Enter holidays or working days"),
     "sla_extend": _("Extend deadline"),
+    # Customer property (用户备品) and the parts import (parts app).
+    "property_receive": _("Receive customer property"),
+    "property_hand_over": _("Hand over customer property"),
+    "property_return": _("Return customer property"),
+    "property_photos": _("Add photos"),
+    "parts_import": _("Import parts"),
 }
 
 # Record types that are no model of their own (a model's type is its verbose name).
@@ -51,6 +57,7 @@ RECORD_TYPES: dict[str, Promise] = {
 PARTS: dict[str, Promise] = {
     "timeline": _("Timeline"),
     "history": _("Service history"),
+    "signature": _("Signature"),
     "changelist": _("Admin list"),
     "change": _("Admin page"),
 }

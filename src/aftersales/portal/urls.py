@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aftersales.portal import attachment_views, views
+from aftersales.portal import attachment_views, property_views, views
 
 app_name = "portal"
 
@@ -17,4 +17,14 @@ urlpatterns = [
     path(
         "<int:pk>/attachments/<int:attachment_id>/thumbnail/", attachment_views.thumbnail, name="attachment_thumbnail"
     ),
+    # The customer's items in our care (用户备品, R-7.3).
+    path("property/", property_views.property_list, name="property"),
+    path("property/<int:pk>/", property_views.property_detail, name="property_detail"),
+    path("property/<int:pk>/photos/<int:photo_id>/", property_views.property_photo, name="property_photo"),
+    path(
+        "property/<int:pk>/photos/<int:photo_id>/thumbnail/",
+        property_views.property_thumbnail,
+        name="property_thumbnail",
+    ),
+    path("property/<int:pk>/signature/", property_views.property_signature, name="property_signature"),
 ]

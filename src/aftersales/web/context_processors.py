@@ -85,9 +85,17 @@ STAFF_ITEMS: list[_Item] = [
     _Item(
         pgettext_lazy("navigation", "SLA compliance"), "sla:compliance", "speedometer2", _perm("sla.view_compliance")
     ),
+    _Item(_("Customer property"), "property:list", "box-seam", _perm("parts.view_customerproperty")),
     _Item(_("Repair shop"), "repairs:list", "tools", _perm("repairs.view_repairorder")),
     _Item(_("Work calendar"), "sla:calendar", "calendar3", _perm("sla.change_calendarday"), ADMIN_GROUP),
     _Item(_("SLA policies"), "sla:policies", "stopwatch", _perm("sla.change_slapolicy"), ADMIN_GROUP),
+    _Item(
+        _("Import and export of parts"),
+        "parts_data:hub",
+        "file-earmark-spreadsheet",
+        lambda user: _perm("parts.import_parts")(user) or _perm("parts.export_stock")(user),
+        ADMIN_GROUP,
+    ),
     _Item(_("Audit log"), "audit:log", "shield-check", _perm("audit.view_accesslog"), ADMIN_GROUP),
     _Item(_("Outbox"), "core:outbox", "send", _perm("core.view_outbox"), ADMIN_GROUP),
     _Item(_("Log-in lock-outs"), "accounts:lockouts", "shield-lock", _perm("axes.view_accessattempt"), ADMIN_GROUP),
@@ -106,6 +114,7 @@ INBOX_ITEM = _Item(_("Notifications"), "core:inbox", "bell", _is_staff_user)
 PORTAL_ITEMS: list[_Item] = [
     _Item(_("My requests"), "portal:home", "card-list", _is_customer_user),
     _Item(_("New request"), "portal:request_create", "plus-circle", _is_customer_user),
+    _Item(_("My items in your care"), "portal:property", "box-seam", _is_customer_user),
 ]
 
 
