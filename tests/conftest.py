@@ -64,6 +64,9 @@ def _restore_role_groups(sender, **kwargs):
     if sender.name == "aftersales.repairs":
         # The roles' repair-order and shipment permissions (R-6.5, R-6.6), by their migration.
         importlib.import_module("aftersales.repairs.migrations.0002_grant_repair_permissions").grant_permissions(apps)
+    if sender.name == "aftersales.surveys":
+        # The roles' survey permissions (R-9), by their migration.
+        importlib.import_module("aftersales.surveys.migrations.0002_grant_survey_permissions").grant_permissions(apps)
     if sender.name == "aftersales.sla":
         # The default calendar and the default SLA policies (R-4), by their own migrations.
         for name, func in [

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "aftersales.sla",
     "aftersales.repairs",
     "aftersales.parts",
+    "aftersales.surveys",
     "aftersales.audit",
     "aftersales.api",
     "aftersales.web",
@@ -210,6 +211,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # parcel weighs more than SHIPMENT_RAIL_OVER_KG kilograms, then rail (repairs/carriers.py).
 REPAIR_DEADLINE_WORKING_DAYS = int(os.environ.get("REPAIR_DEADLINE_WORKING_DAYS", "10"))
 SHIPMENT_RAIL_OVER_KG = float(os.environ.get("SHIPMENT_RAIL_OVER_KG", "30"))
+# Customer satisfaction (R-9, surveys/): an answer's text is required (then at least 10
+# characters) unless SURVEY_TEXT_REQUIRED is off; the points announced in an invitation and credited
+# for a valid answer; the shared secret of each SMS gateway that posts replies to
+# /api/v1/sms/inbound ("name:secret,name:secret"); scores under SURVEY_IMPROVEMENT_BELOW open an item.
+SURVEY_TEXT_REQUIRED = _env_bool("SURVEY_TEXT_REQUIRED", True)
+SURVEY_INCENTIVE_POINTS = int(os.environ.get("SURVEY_INCENTIVE_POINTS", "50"))
+_SMS_SECRETS = os.environ.get("SMS_INBOUND_SECRETS", "demo:demo-sms-secret" if AFTERSALES_DEMO else "")
+SMS_INBOUND_SECRETS = dict(part.split(":", 1) for part in _SMS_SECRETS.split(",") if ":" in part)
+
 
 # E-mail: files in DATA_DIR/mail for the demo, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

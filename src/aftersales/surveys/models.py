@@ -1,0 +1,187 @@
+"""Customer satisfaction (R-9): invitations, answers and the administrator's list of abusive words.
+
+One invitation per work order and kind and one answer per work order and kind, both by unique
+constraints, so no retry, race or restarted worker makes a second. The moments an invitation was
+sent, reminded and expired are stored; each is set once by a conditional UPDATE (services.py).
+An answer copies the work order's team, technician, product line, channel and customer category
+when it is recorded, so the scores are one-table aggregates (selectors.py).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+DIMENSIONS = ("responsiveness", "problem_solving", "attitude", "professionalism", "communication")
+DIMENSION_LABELS = {
+    "responsiveness": _("Responsiveness"),
+    "problem_solving": _("Problem solving"),
+    "attitude": _("Attitude"),
+    "professionalism": _("Professionalism"),
+    "communication": _("Communication clarity"),
+}
+
+
+class Kind(models.TextChoices):
+    AFTER_CLOSE = "after_close", _("After closing")
+    COMPLAINT = "complaint", _("After a complaint")
+    COMPLEX_REPAIR = "complex_repair", _("After a complex repair")
+
+
+class Source(models.TextChoices):
+    LINK = "link", _("Web link")
+    SMS = "sms", _("SMS reply")
+    PHONE = "phone", _("Phone survey")
+
+
+class InvalidReason(models.TextChoices):
+    STRAIGHT_LINING = "straight_lining", _("Every dimension has the same score")
+    TEXT_TOO_SHORT = "text_too_short", _("The text is shorter than 10 characters")
+    ABUSIVE = "abusive", _("The text is abusive")
+
+
+class Invitation(models.Model):
+    work_order = models.ForeignKey(
+        "workorders.WorkOrder", verbose_name=_("work order"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # The personal link's secret (single use: answered_at) and the SMS reply code.
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    code = models.CharField(_("survey code"), max_length=8, unique=True)
+    channel = models.CharField(_("channel"), max_length=8)  # the outbox channel: email or sms ("" unreachable)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    points = models.PositiveIntegerField(_("incentive points"), default=0)
+    sent_at = models.DateTimeField(_("sent at"))
+    remind_at = models.DateTimeField(_("reminder due"))
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    expired_at = models.DateTimeField(_("expired at"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("survey invitation")
+        verbose_name_plural = _("survey invitations")
+        constraints = [models.UniqueConstraint(fields=["work_order", "kind"], name="survey_invitation_once")]
+        indexes = [
+            # The reminder and expiry scans read open invitations by their due moment.
+            models.Index(
+                fields=["remind_at"],
+                name="survey_inv_remind_idx",
+                condition=models.Q(answered_at__isnull=True, reminded_at__isnull=True, expired_at__isnull=True),
+            ),
+            models.Index(
+                fields=["expires_at"],
+                name="survey_inv_expire_idx",
+                condition=models.Q(answered_at__isnull=True, expired_at__isnull=True),
+            ),
+            models.Index(fields=["address", "sent_at"], name="survey_inv_address_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.kind})"
+
+
+class Answer(models.Model):
+    work_order = models.ForeignKey(
+        "workorders.WorkOrder", verbose_name=_("work order"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    invitation = models.OneToOneField(
+        Invitation,
+        verbose_name=_("invitation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="answer",
+    )
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices)
+    responsiveness = models.PositiveSmallIntegerField(_("Responsiveness"))
+    problem_solving = models.PositiveSmallIntegerField(_("Problem solving"))
+    attitude = models.PositiveSmallIntegerField(_("Attitude"))
+    professionalism = models.PositiveSmallIntegerField(_("Professionalism"))
+    communication = models.PositiveSmallIntegerField(_("Communication clarity"))
+    text = models.TextField(_("text"), blank=True)
+    valid = models.BooleanField(_("valid"))
+    invalid_reason = models.CharField(_("reason"), max_length=16, choices=InvalidReason.choices, blank=True)
+    points = models.PositiveIntegerField(_("points credited"), default=0)
+    answered_at = models.DateTimeField(_("answered at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Copied from the work order when the answer is recorded (the scores' groupings, R-9.6).
+    team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("team"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    technician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("technician"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    product_line = models.ForeignKey(
+        "catalog.ProductLine",
+        verbose_name=_("product line"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    channel = models.CharField(_("channel"), max_length=16, blank=True)
+    customer_category = models.ForeignKey(
+        "customers.CustomerCategory",
+        verbose_name=_("customer category"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")
+        constraints = [
+            models.UniqueConstraint(fields=["work_order", "kind"], name="survey_answer_once"),
+            models.CheckConstraint(
+                condition=models.Q(responsiveness__range=(1, 10))
+                & models.Q(problem_solving__range=(1, 10))
+                & models.Q(attitude__range=(1, 10))
+                & models.Q(professionalism__range=(1, 10))
+                & models.Q(communication__range=(1, 10)),
+                name="survey_answer_scores_1_10",
+            ),
+        ]
+        indexes = [models.Index(fields=["answered_at"], name="survey_answer_at_idx")]
+        permissions = [
+            ("record_phone_survey", _("Can record phone surveys")),
+            ("view_scores", _("Can see satisfaction scores")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work_order_id}/{self.kind}"
+
+    def scores(self) -> dict[str, int]:
+        return {name: int(getattr(self, name)) for name in DIMENSIONS}
+
+
+class AbusiveWord(models.Model):
+    """A word or phrase that makes an answer's text abusive (R-9.5), matched anywhere in the text
+    (Chinese has no word boundaries), after NFKC folding and lower-casing."""
+
+    word = models.CharField(_("word"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("abusive word")
+        verbose_name_plural = _("abusive words")
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return self.word
