@@ -223,3 +223,22 @@ def test_r1_1_the_admin_stores_phones_canonical_too(rf):
     form = form_class({**data, "phone": "call me"})
     assert not form.is_valid()
     assert "phone" in form.errors
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "q", ["\x00", "188\x00", "＋８６ １８８", "+" * 300, "(((", "0" * 500, "%", "_", "1\u3000", "+86"]
+)
+def test_r1_1_odd_searches_are_answered_not_a_500(client, agent, q):
+    """Every door of the customer search, with what a crawler sends (NUL is refused by
+    PostgreSQL's text type: it is dropped before the query)."""
+    CustomerFactory()
+    client.force_login(agent)
+    for url, name in (
+        (reverse("customers:list"), "q"),
+        (reverse("workorders:intake_customer_search"), "customer_q"),
+        (reverse("workorders:intake_product_search"), "serial"),
+        ("/api/v1/customers", "q"),
+    ):
+        response = client.get(url, {name: q})
+        assert response.status_code in (200, 422), (url, q, response.status_code)

@@ -33,6 +33,12 @@ def _scoped(qs: QuerySet[Any], actor: Any, via: str = "") -> QuerySet[Any]:
     return qs.filter(**{f"{via}work_orders__assignee": actor}).distinct()
 
 
+def _searchable(text: str) -> str:
+    """A search as the database can take it, whichever door it came through: PostgreSQL refuses
+    NUL in text (a crafted query string would be a 500)."""
+    return text.replace("\x00", "").strip()
+
+
 def customer_scope(*, actor: Any) -> QuerySet[Customer]:
     return _scoped(Customer.objects.select_related("category", "region"), actor)
 
@@ -41,7 +47,7 @@ def customer_list(
     *, actor: Any, q: str = "", region_id: int | None = None, category_id: int | None = None
 ) -> QuerySet[Customer]:
     qs = customer_scope(actor=actor)
-    q = q.strip()
+    q = _searchable(q)
     if q:
         # R-1.1: phones are stored canonical (customers/phones.py), so a number is looked for in
         # that form, however it was typed ("188-5090-1576", "+86 188 5090 1576", "5090 1576").
@@ -101,7 +107,7 @@ def installed_product_get(*, actor: Any, installed_product_id: int) -> Installed
 
 def installed_product_by_serial(*, actor: Any, serial: str) -> QuerySet[InstalledProduct]:
     """Lookup at intake (R-1.2): exact serial first, then prefix matches."""
-    serial = serial.strip()
+    serial = _searchable(serial)
     if not serial:
         return installed_product_scope(actor=actor).none()
     return installed_product_scope(actor=actor).filter(serial_number__istartswith=serial).order_by("serial_number")[:20]

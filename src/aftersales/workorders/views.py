@@ -585,7 +585,7 @@ def _guided(fault_id: int | None, faults: list[FaultCategory]) -> FaultCategory 
 @require_GET
 @staff_page("workorders.add_workorder")
 def intake_customer_search(request: HttpRequest) -> HttpResponse:
-    q = (request.GET.get("customer_q") or "").strip()
+    q = (request.GET.get("customer_q") or "").replace("\x00", "").strip()  # NUL: PostgreSQL's text refuses it
     results = list(customer_selectors.customer_list(actor=_user(request), q=q)[:SEARCH_LIMIT]) if q else []
     record_views(actor=request.user, objs=results, search=q)
     return render(request, "workorders/intake.html#customer_results", {"results": results, "q": q})
@@ -594,7 +594,7 @@ def intake_customer_search(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_page("workorders.add_workorder")
 def intake_product_search(request: HttpRequest) -> HttpResponse:
-    serial = (request.GET.get("serial") or "").strip()
+    serial = (request.GET.get("serial") or "").replace("\x00", "").strip()
     results = list(customer_selectors.installed_product_by_serial(actor=_user(request), serial=serial))
     record_views(actor=request.user, objs=results, search=serial)
     return render(request, "workorders/intake.html#product_results", {"results": results, "serial": serial})
