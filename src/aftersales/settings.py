@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "aftersales.repairs",
     "aftersales.parts",
     "aftersales.surveys",
+    "aftersales.feedback",
     "aftersales.audit",
     "aftersales.api",
     "aftersales.web",

@@ -14,6 +14,8 @@ from aftersales.accounts.models import User
 from aftersales.catalog.models import FaultCategory
 from aftersales.core.models import OutboxMessage
 from aftersales.customers.models import Customer, InstalledProduct
+from aftersales.feedback.demo import DEMO_BATCH, DEMO_BATCH_REPORTS
+from aftersales.feedback.models import Incident
 from aftersales.workorders.models import WorkOrder
 from aftersales.workorders.states import Status
 from tests.factories import CustomerFactory
@@ -35,8 +37,10 @@ def test_demo_seed_fills_an_empty_database_with_every_status_and_the_logins():
     output = seed("--if-empty", "--scale", "0.05")
 
     assert Customer.objects.count() == 10
-    assert InstalledProduct.objects.count() == 25
-    assert WorkOrder.objects.count() == 50
+    # besides, one batch's run of faults (feedback.demo) that crosses level II.
+    assert InstalledProduct.objects.count() == 25 + DEMO_BATCH_REPORTS
+    assert WorkOrder.objects.count() == 50 + DEMO_BATCH_REPORTS
+    assert Incident.objects.filter(batch=DEMO_BATCH, level="II").exists()
     assert set(WorkOrder.objects.values_list("status", flat=True)) == set(Status.values)
     for username in LOGINS:
         user = User.objects.get(username=username)

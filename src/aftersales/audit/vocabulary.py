@@ -40,6 +40,16 @@ VERBS: dict[str, Promise] = {
     "year_confirm": _("Confirm year"),
     "days_add": _("Enter holidays or working days"),
     "sla_extend": _("Extend deadline"),
+    # Complaints, quality feedback, opinions and incidents (feedback app, R-8).
+    "complaint_read_back": _("Read the complaint back"),
+    "complaint_acknowledge": _("Acknowledge the complaint"),
+    "complaint_handle": _("Handle the complaint"),
+    "complaint_follow_up": _("Record the follow-up call"),
+    "quality_step": _("Record quality handling"),
+    "quality_close": _("Close quality feedback"),
+    "opinion_answer": _("Answer the customer"),
+    "incident_task_tick": _("Tick an incident checklist item"),
+    "incident_close": _("Close the incident"),
     # Customer property (用户备品) and the parts import (parts app).
     "property_receive": _("Receive customer property"),
     "property_hand_over": _("Hand over customer property"),

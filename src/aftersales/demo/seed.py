@@ -35,6 +35,7 @@ from aftersales.core.models import OutboxMessage, Region
 from aftersales.customers.models import Contact, Customer, CustomerCategory, InstalledProduct
 from aftersales.customers.services import contact_create, customer_create, installed_product_create
 from aftersales.demo.clock import Clock, simulated
+from aftersales.feedback import demo as feedback_demo
 from aftersales.workorders import services as wo_services
 from aftersales.workorders.attachments import attachment_add
 from aftersales.workorders.models import Channel, Communication, WorkOrder
@@ -872,6 +873,8 @@ class _Generator:
                 **staff_only,
             )
             plan.work_order_id = wo.pk
+            if service_type == "complaint":  # the complaint's record and its read-back
+                feedback_demo.complaint_recorded(agent=agent, work_order=wo, rng=rng)
 
         steps.append((intake_delay, create))
         if portal is not None and portal_made and service_type == "repair":
@@ -1126,6 +1129,7 @@ def seed(*, scale: float = 1.0, seed: int = DEFAULT_SEED, now: dt.datetime | Non
         plans = gen.plan_work_orders()
         gen.run_history(plans)
         gen.clock.at = real_now
+        feedback_demo.batch_incident(gen)  # a batch crossing level II
         gen.finish_outbox()
     counts = {
         "customers": Customer.objects.count(),

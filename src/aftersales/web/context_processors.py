@@ -61,7 +61,11 @@ class NavGroup(NamedTuple):
 
 
 ADMIN_GROUP = "admin"
-GROUPS = {ADMIN_GROUP: (pgettext_lazy("navigation", "Manage"), "grid")}
+FEEDBACK_GROUP = "feedback"
+GROUPS = {
+    ADMIN_GROUP: (pgettext_lazy("navigation", "Manage"), "grid"),
+    FEEDBACK_GROUP: (pgettext_lazy("navigation", "Feedback"), "megaphone"),
+}
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,28 @@ STAFF_ITEMS: list[_Item] = [
     ),
     _Item(_("Customer property"), "property:list", "box-seam", _perm("parts.view_customerproperty")),
     _Item(_("Repair shop"), "repairs:list", "tools", _perm("repairs.view_repairorder")),
+    # Complaints and feedback: batch-fault incidents, quality feedback, opinions and praise.
+    _Item(
+        pgettext_lazy("navigation", "Batch incidents"),
+        "feedback:incidents",
+        "exclamation-octagon",
+        _perm("feedback.view_incident"),
+        FEEDBACK_GROUP,
+    ),
+    _Item(
+        pgettext_lazy("navigation", "Quality feedback"),
+        "feedback:quality_list",
+        "clipboard-pulse",
+        lambda user: _perm("feedback.view_qualityfeedback")(user) or _perm("feedback.raise_qualityfeedback")(user),
+        FEEDBACK_GROUP,
+    ),
+    _Item(
+        pgettext_lazy("navigation", "Opinions and praise"),
+        "feedback:opinions",
+        "chat-heart",
+        _perm("feedback.view_opinion"),
+        FEEDBACK_GROUP,
+    ),
     _Item(_("Work calendar"), "sla:calendar", "calendar3", _perm("sla.change_calendarday"), ADMIN_GROUP),
     _Item(_("SLA policies"), "sla:policies", "stopwatch", _perm("sla.change_slapolicy"), ADMIN_GROUP),
     _Item(

@@ -19,6 +19,7 @@ from aftersales.core.idempotency import idempotent
 from aftersales.core.numbering import next_number
 from aftersales.customers.models import Customer
 from aftersales.customers.selectors import contact_scope, customer_scope, installed_product_scope
+from aftersales.feedback.counting import count_fault_report
 from aftersales.sla import targets as sla_targets  # SLA hooks: see sla/targets.py
 from aftersales.workorders import notifications
 from aftersales.workorders.errors import WorkOrderErrorCode
@@ -237,6 +238,7 @@ def work_order_create(
                 _move(wo, actor, Action.CLOSE, Status.CLOSED, text=str(_("Answered on the spot.")), at=now)
                 wo.save()
             sla_targets.on_created(wo, targets)  # SLA
+            count_fault_report(work_order=wo, now=now)  # batch-fault counting: feedback/counting.py
             notifications.work_order_created(wo, targets=targets)  # the customer's acknowledgement
             return wo
 

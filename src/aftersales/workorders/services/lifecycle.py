@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.audit.services import record
-from aftersales.catalog.models import Priority
+from aftersales.catalog.models import Priority, ServiceType
 from aftersales.core.errors import DomainError, PermissionDenied, ValidationFailed
 from aftersales.parts import services as parts_services  # reserved parts are used on resolve
 from aftersales.sla import targets as sla_targets  # SLA hooks: see sla/targets.py
@@ -135,6 +135,10 @@ def work_order_acknowledge(*, actor: Any, work_order_id: int, note: str = "") ->
     note = _optional_text(note, "note")
     with transaction.atomic():
         wo = _locked(actor, work_order_id, Action.ACKNOWLEDGE)
+        if wo.service_type == ServiceType.COMPLAINT:
+            from aftersales.feedback.complaints import complaint_acknowledge_refusal  # (import cycle)
+
+            complaint_acknowledge_refusal(wo)  # not before the read-back
         _move(wo, actor, Action.ACKNOWLEDGE, Status.ACKNOWLEDGED, text=note)
         if wo.owner_id is None:
             wo.owner = actor
