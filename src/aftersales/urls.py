@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("notifications/", include("aftersales.core.urls")),
     path("work-orders/", include("aftersales.workorders.urls")),
     path("sla/", include("aftersales.sla.urls")),
+    path("parts/", include("aftersales.parts.urls")),
     path("feedback/", include("aftersales.feedback.urls")),
     path("surveys/", include("aftersales.surveys.urls")),
     path("customer-property/", include("aftersales.parts.property_urls")),

@@ -36,6 +36,7 @@ from aftersales.customers.models import Contact, Customer, CustomerCategory, Ins
 from aftersales.customers.services import contact_create, customer_create, installed_product_create
 from aftersales.demo.clock import Clock, simulated
 from aftersales.feedback import demo as feedback_demo
+from aftersales.parts import demo as parts_demo
 from aftersales.workorders import services as wo_services
 from aftersales.workorders.attachments import attachment_add
 from aftersales.workorders.models import Channel, Communication, WorkOrder
@@ -1124,11 +1125,13 @@ def seed(*, scale: float = 1.0, seed: int = DEFAULT_SEED, now: dt.datetime | Non
     with transaction.atomic(), simulated(gen.clock):
         gen.seed_master_data()
         gen.seed_users()
+        parts = parts_demo.seed_parts(gen)  # catalogue, warehouses, a year of stock moves
         gen.seed_customers()
         gen.seed_products()
         plans = gen.plan_work_orders()
         gen.run_history(plans)
         gen.clock.at = real_now
+        parts_demo.reserve_on_open_work_orders(gen, parts)  # parts on jobs being handled
         feedback_demo.batch_incident(gen)  # a batch crossing level II
         gen.finish_outbox()
     counts = {

@@ -205,3 +205,35 @@ def stock_ledger_mismatches() -> list[tuple[int, int, int, int, int, int]]:
     for (part_id, warehouse_id), (ledger_on_hand, ledger_reserved) in sorted(sums.items()):
         found.append((part_id, warehouse_id, 0, ledger_on_hand, 0, ledger_reserved))
     return found
+
+
+def part_by_code(*, actor: Any, code: str) -> Part | None:
+    """The part with this part number among those the actor sees (forms type part numbers)."""
+    text = (code or "").strip()
+    if not text:
+        return None
+    return part_scope(actor=actor).filter(code=text).first()
+
+
+def compatible_parts(*, actor: Any, product_model_id: int | None, limit: int = 50) -> list[Part]:
+    """Certified, active parts for a product model: the reserve form's suggestions."""
+    if product_model_id is None:
+        return []
+    return list(
+        part_scope(actor=actor)
+        .filter(compatible_models=product_model_id, certified=True, active=True)
+        .order_by("code")[:limit]
+    )
+
+
+def own_van(*, actor: Any) -> Warehouse | None:
+    if not _staff(actor):
+        return None
+    return Warehouse.objects.filter(kind=Warehouse.Kind.VAN, holder=actor, active=True).first()
+
+
+def part_line_totals(lines: list[WorkOrderPart]) -> Any:
+    """The customer's total for the lines not released."""
+    from decimal import Decimal
+
+    return sum((line.charge for line in lines if line.status != WorkOrderPart.Status.RELEASED), Decimal(0))

@@ -86,6 +86,7 @@ STAFF_ITEMS: list[_Item] = [
     _Item(_("Work orders"), "workorders:list", "list-check", _perm("workorders.view_workorder")),
     _Item(_("New request"), "workorders:intake", "telephone-plus", _perm("workorders.add_workorder")),
     _Item(_("Customers"), "customers:list", "people", _perm("customers.view_customer")),
+    _Item(_("Spare parts"), "parts:list", "gear-wide-connected", _perm("parts.view_part")),
     _Item(
         pgettext_lazy("navigation", "SLA compliance"), "sla:compliance", "speedometer2", _perm("sla.view_compliance")
     ),

@@ -67,6 +67,11 @@ class StockBalance(models.Model):
     def available(self) -> int:
         return self.on_hand - self.reserved
 
+    @property
+    def short_by(self) -> int:
+        """Units needed to be back at the minimum."""
+        return max(self.minimum - self.available, 0)
+
 
 class StockMove(models.Model):
     """One change of stock, never changed or deleted. ``quantity`` is the (positive) amount the

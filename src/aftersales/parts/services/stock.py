@@ -26,9 +26,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
 
 from aftersales.core.db import insert
 from aftersales.core.errors import DomainError, PermissionDenied, ValidationFailed
@@ -166,8 +165,8 @@ def _reorder_alert(part: Part, balances: list[StockBalance], *, key: str) -> Non
     with override("zh-hans"):
         for b in balances:
             wh = warehouses[b.warehouse_id]
-            subject = _g("Reorder: %(part)s") % {"part": part.code}
-            body = _g("%(part)s in %(warehouse)s: %(available)d available, minimum %(minimum)d.") % {
+            subject = gettext("Reorder: %(part)s") % {"part": part.code}
+            body = gettext("%(part)s in %(warehouse)s: %(available)d available, minimum %(minimum)d.") % {
                 "part": f"{part.code} {part.name}",
                 "warehouse": wh.name,
                 "available": b.available,
