@@ -136,3 +136,13 @@ def test_r7_1_stock_move_front_door_is_idempotent(admin):
     again = stock_move_create(**args, idempotency_key="k1")
     assert first.pk == again.pk
     assert balance(part, wh).on_hand == 3
+
+
+def test_r7_1_the_reorder_alert_links_to_the_part_for_those_who_see_parts(admin):
+    from aftersales.core.subjects import subjects_shown
+
+    part, wh = PartFactory(), WarehouseFactory()
+    stock_minimum_set(actor=admin, part_id=part.pk, warehouse_id=wh.pk, minimum=1)
+    topic = _alerts().get(recipient=admin).topic
+    assert subjects_shown(actor=admin, topics=[topic])[topic].url == f"/parts/{part.pk}/"
+    assert subjects_shown(actor=UserFactory(role="dispatcher"), topics=[topic]) == {}

@@ -237,3 +237,14 @@ def part_line_totals(lines: list[WorkOrderPart]) -> Any:
     from decimal import Decimal
 
     return sum((line.charge for line in lines if line.status != WorkOrderPart.Status.RELEASED), Decimal(0))
+
+
+def part_subjects(reader: Any, ids: list[int]) -> dict[int, Any]:
+    """The parts of notifications (the reorder alerts) as ``reader`` may see them (core.subjects)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy
+
+    from aftersales.core.subjects import Subject
+
+    rows = part_scope(actor=reader).filter(pk__in=ids).values_list("pk", "code")
+    return {pk: Subject(gettext_lazy("Spare part"), code, reverse("parts:detail", args=[pk])) for pk, code in rows}
