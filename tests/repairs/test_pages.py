@@ -32,8 +32,10 @@ def test_r6_5_board_queue_and_detail_render(people, work_order):
     queue = _client(people.technician).get(reverse("repairs:mine"))
     assert queue.status_code == 200
     assert ro.number in queue.content.decode()
-    wo_page = agent.get(reverse("workorders:detail", args=[work_order.pk]))
-    assert ro.number in wo_page.content.decode()
+    wo_page = agent.get(reverse("workorders:detail", args=[work_order.pk])).content.decode()
+    assert ro.number in wo_page
+    assert "工厂已收货" in wo_page  # the work order's timeline names the repair's steps
+    assert "repair_receive" not in wo_page
 
 
 def test_r6_5_pages_refuse_who_may_not(people, work_order, customer_user):
@@ -44,7 +46,9 @@ def test_r6_5_pages_refuse_who_may_not(people, work_order, customer_user):
     assert _client(people.executive).get(reverse("repairs:receive", args=[ro.pk])).status_code == 403
     assert _client(people.executive).get(reverse("repairs:detail", args=[ro.pk])).status_code == 200
     assert _client(people.qa).get(reverse("repairs:mine")).status_code == 403
-    response = _client(people.executive).post(reverse("repairs:action", args=[ro.pk, "diagnose"]), {"diagnosis": "x"})
+    response = _client(people.executive).post(
+        reverse("repairs:action", args=[ro.pk, "diagnose"]), {"diagnose-diagnosis": "x"}
+    )
     assert response.status_code == 403
 
 
@@ -85,7 +89,7 @@ def test_r6_5_qa_form_fail_then_pass(people, work_order):
     ro.refresh_from_db()
     assert ro.status == "repairing"
     tech = _client(people.technician)
-    done = tech.post(reverse("repairs:action", args=[ro.pk, "repair_done"]), {"repair_notes": "更换风机"})
+    done = tech.post(reverse("repairs:action", args=[ro.pk, "repair_done"]), {"repair_done-repair_notes": "更换风机"})
     assert done.status_code == 302
     assert qa.post(url, {"result": "pass"}).status_code == 302
     ro.refresh_from_db()

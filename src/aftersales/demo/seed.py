@@ -37,6 +37,7 @@ from aftersales.customers.services import contact_create, customer_create, insta
 from aftersales.demo.clock import Clock, simulated
 from aftersales.feedback import demo as feedback_demo
 from aftersales.parts import demo as parts_demo
+from aftersales.repairs import demo as repairs_demo
 from aftersales.workorders import services as wo_services
 from aftersales.workorders.attachments import attachment_add
 from aftersales.workorders.models import Channel, Communication, WorkOrder
@@ -1133,6 +1134,7 @@ def seed(*, scale: float = 1.0, seed: int = DEFAULT_SEED, now: dt.datetime | Non
         gen.clock.at = real_now
         parts_demo.reserve_on_open_work_orders(gen, parts)  # parts on jobs being handled
         feedback_demo.batch_incident(gen)  # a batch crossing level II
+        repairs_demo.repair_orders(gen)  # repair orders in every state, shipments
         gen.finish_outbox()
     counts = {
         "customers": Customer.objects.count(),

@@ -9,7 +9,7 @@ from ninja import Field as NinjaField
 from ninja import Header, Query, Router, Schema, Status
 
 from aftersales.api.schemas import PathId, QueryId, responses
-from aftersales.repairs import carriers, selectors, services, shipping
+from aftersales.repairs import carriers, parts_used, selectors, services, shipping
 from aftersales.repairs.models import RepairOrder, Shipment
 from aftersales.repairs.schemas import (
     AgreementIn,
@@ -23,11 +23,13 @@ from aftersales.repairs.schemas import (
     RepairOrderIn,
     RepairOrderListOut,
     RepairOrderOut,
+    RepairPartOut,
     RepairStatus,
     ShipIn,
     ShipmentIn,
     ShipmentListOut,
     ShipmentOut,
+    UsePartIn,
 )
 
 router = Router(tags=["repairs"])
@@ -83,6 +85,7 @@ def _detail(request: HttpRequest, repair_order_id: int) -> dict[str, Any]:
         **selectors.repair_order_shown(actor=user, repair_order=ro),
         "allowed_actions": services.available_actions(actor=user, ro=ro),
         "events": [] if portal else selectors.repair_order_timeline(actor=user, repair_order=ro),
+        "parts_used": [] if portal else list(ro.parts_used.select_related("part")),
         "shipments": [
             shipment_out(s)
             for s in selectors.shipment_list(actor=user, work_order_id=ro.work_order_id)
@@ -184,6 +187,18 @@ def repair_order_ship(
         actor=request.user, repair_order_id=repair_order_id, idempotency_key=idempotency_key, **values
     )
     return Status(201, shipment_out(shipment))
+
+
+@router.post("/repair-orders/{repair_order_id}/parts", response=responses({201: RepairPartOut}))
+def repair_order_use_part(
+    request: HttpRequest, repair_order_id: PathId, payload: UsePartIn, idempotency_key: IdempotencyKey = None
+) -> Any:
+    """The repairer takes a certified part from the factory (central) warehouse: 409
+    `insufficient_stock` with the quantity available, 422 `part_not_certified`."""
+    line = parts_used.repair_order_use_part(
+        actor=request.user, repair_order_id=repair_order_id, idempotency_key=idempotency_key, **payload.dict()
+    )
+    return Status(201, line)
 
 
 @router.get("/shipments", response=responses({200: ShipmentListOut}))

@@ -11,6 +11,8 @@ class RepairsConfig(AppConfig):
         from aftersales.core.subjects import subject_type_register
         from aftersales.repairs import vocabulary
         from aftersales.repairs.subjects import repair_order_subjects
+        from aftersales.workorders.services.hooks import timeline_actions_register
 
         VERBS.update({code: label for code, label in vocabulary.VERBS.items() if code not in VERBS})
         subject_type_register("repairorder", repair_order_subjects)
+        timeline_actions_register(vocabulary.WORK_ORDER_TIMELINE)

@@ -14,4 +14,5 @@ class RepairErrorCode(StrEnum):
     DEADLINE_NOT_SET = "deadline_not_set"
     AGREEMENT_NOT_LATER = "agreement_not_later"
     ALREADY_DELIVERED = "shipment_already_delivered"
+    NO_FACTORY_WAREHOUSE = "no_factory_warehouse"
     WRONG_WORK_ORDER = "repair_order_of_another_work_order"

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.repairs.models import Accessory, AgreementChannel, Inspection, Shipment
 from aftersales.repairs.services import MAX_TEXT
@@ -50,7 +51,9 @@ class CreateForm(forms.Form):
 
 
 class ReceiveForm(forms.Form):
-    received_at = forms.DateTimeField(label=_("Received at"), required=False, widget=DateTimeLocalInput())
+    received_at = forms.DateTimeField(
+        label=pgettext_lazy("repair", "Received at"), required=False, widget=DateTimeLocalInput()
+    )
     condition = _text(_("Condition on arrival"), required=True)
     accessories = forms.MultipleChoiceField(
         label=_("Accessories received"),
@@ -82,6 +85,22 @@ class AssignForm(forms.Form):
 
 class DiagnoseForm(forms.Form):
     diagnosis = _text(_("Diagnosis"), required=True)
+
+
+class UsePartForm(forms.Form):
+    """A part from the factory warehouse: typed by its part number (the list suggests the ones
+    that fit the product)."""
+
+    part_code = service_required(
+        forms.CharField(
+            label=_("Part number"),
+            required=False,
+            max_length=64,
+            widget=forms.TextInput(attrs={"list": "repair-parts"}),
+        )
+    )
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=1_000_000, initial=1)
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
 
 class RepairDoneForm(forms.Form):

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.repairs.states import Status
 
@@ -32,14 +33,14 @@ class Accessory(models.TextChoices):
 class RepairOrder(models.Model):
     """A product sent back to the factory for repair (返厂维修, R-6.5)."""
 
-    number = models.CharField(_("number"), max_length=32, unique=True)
+    number = models.CharField(pgettext_lazy("repair order", "number"), max_length=32, unique=True)
     work_order = models.ForeignKey(
         "workorders.WorkOrder", verbose_name=_("work order"), on_delete=models.PROTECT, related_name="repair_orders"
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.EXPECTED)
     fault = models.TextField(_("fault to repair"), blank=True)
     # Receiving
-    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    received_at = models.DateTimeField(pgettext_lazy("repair", "received at"), null=True, blank=True)
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("received by"),
@@ -151,8 +152,8 @@ class Inspection(models.Model):
     """A QA inspection of a repair (R-6.5): passed, or failed with what is wrong."""
 
     class Result(models.TextChoices):
-        PASS = "pass", _("Passed")
-        FAIL = "fail", _("Failed")
+        PASS = "pass", pgettext_lazy("inspection", "Passed")
+        FAIL = "fail", pgettext_lazy("inspection", "Failed")
 
     repair_order = models.ForeignKey(
         RepairOrder, verbose_name=_("repair order"), on_delete=models.CASCADE, related_name="inspections"
@@ -273,3 +274,32 @@ class Shipment(models.Model):
     @property
     def is_delivered(self) -> bool:
         return self.delivered_at is not None
+
+
+class RepairPart(models.Model):
+    """A part the repairer took from the factory's warehouse for a repair (R-6.5, R-7): the stock
+    move itself is the parts ledger's (``parts.services.stock_issue``); this names the repair."""
+
+    repair_order = models.ForeignKey(
+        RepairOrder, verbose_name=_("repair order"), on_delete=models.CASCADE, related_name="parts_used"
+    )
+    part = models.ForeignKey("parts.Part", verbose_name=_("part"), on_delete=models.PROTECT, related_name="+")
+    warehouse = models.ForeignKey(
+        "parts.Warehouse", verbose_name=_("warehouse"), on_delete=models.PROTECT, related_name="+"
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+    stock_move = models.OneToOneField(
+        "parts.StockMove", verbose_name=_("stock move"), on_delete=models.PROTECT, related_name="+"
+    )
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("used by"), on_delete=models.PROTECT, related_name="+"
+    )
+    used_at = models.DateTimeField(_("used at"))
+
+    class Meta:
+        verbose_name = _("part used in a repair")
+        verbose_name_plural = _("parts used in repairs")
+        ordering = ["used_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.repair_order_id} {self.part_id} × {self.quantity}"

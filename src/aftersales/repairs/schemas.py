@@ -73,6 +73,26 @@ class ShipmentIn(ShipIn):
     contents: ShipmentContents  # type: ignore[valid-type]
 
 
+class UsePartIn(Schema):
+    part_id: Id
+    quantity: Annotated[int, Field(ge=1, le=1_000_000)]
+    note: Text(200) = ""  # type: ignore[valid-type]
+
+
+class RepairPartOut(Schema):
+    id: int
+    part_id: int
+    part_code: str
+    warehouse_id: int
+    quantity: int
+    stock_move_id: int
+    used_at: dt.datetime
+
+    @staticmethod
+    def resolve_part_code(obj: object) -> str:
+        return str(obj.part.code)  # type: ignore[attr-defined]
+
+
 class DeliverIn(Schema):
     delivered_at: Moment | None = None
     note: Text(200) = ""  # type: ignore[valid-type]
@@ -134,6 +154,7 @@ class RepairOrderItemOut(Schema):
 class RepairOrderOut(RepairOrderItemOut):
     allowed_actions: list[str] = Field(description="What the caller's next request may do.")
     events: list[RepairEventOut] = Field(description="The repair order's timeline; empty for a customer.")
+    parts_used: list[RepairPartOut] = Field(description="From the factory warehouse; empty for a customer.")
     shipments: list[ShipmentOut]
 
 

@@ -42,6 +42,8 @@ from aftersales.workorders.states import OPEN_STATUSES as WORK_ORDER_OPEN
 MAX_TEXT = 4000
 MAX_BACKDATE = dt.timedelta(days=366)
 AGREE = "agree"  # not a move of the state table; its own permission rule below
+USE_PART = "use_part"  # parts from the factory warehouse (parts_used.py), by the repairer in repair
+USING_PARTS = frozenset({Status.ASSIGNED, Status.REPAIRING})
 
 
 # ---------------------------------------------------------------------------------------
@@ -74,8 +76,9 @@ RULES: dict[str, Callable[[Any, RepairOrder], bool]] = {
     Action.SHIP: _either(_perm("manage_repairorder")),
     Action.DELIVER: _perm("confirm_shipment_delivery"),
     AGREE: _either(_perm("manage_repairorder"), _repairer),
+    USE_PART: _repairer,
 }
-REPAIRER_ONLY = frozenset({Action.DIAGNOSE, Action.REPAIR_DONE})
+REPAIRER_ONLY = frozenset({Action.DIAGNOSE, Action.REPAIR_DONE, USE_PART})
 
 
 def _illegal(ro: RepairOrder, action: str) -> DomainError:
@@ -109,13 +112,21 @@ def action_refusal(*, actor: Any, action: str, ro: RepairOrder) -> DomainError |
                 status=409,
             )
         return None
+    if action == USE_PART:
+        if ro.status not in USING_PARTS:
+            return DomainError(
+                RepairErrorCode.ILLEGAL_TRANSITION,
+                _("Parts are taken by the repairer while the product is in repair."),
+                status=409,
+            )
+        return None
     if ro.status not in TRANSITIONS[action][0]:
         return _illegal(ro, action)
     return None
 
 
 def available_actions(*, actor: Any, ro: RepairOrder) -> list[str]:
-    return [str(a) for a in [*TRANSITIONS, AGREE] if action_refusal(actor=actor, action=a, ro=ro) is None]
+    return [str(a) for a in [*TRANSITIONS, AGREE, USE_PART] if action_refusal(actor=actor, action=a, ro=ro) is None]
 
 
 # ---------------------------------------------------------------------------------------

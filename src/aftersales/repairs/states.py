@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
     EXPECTED = "expected", _("Expected at the factory")
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("repair status", "Received")
     ASSIGNED = "assigned", _("Assigned to a repairer")
     REPAIRING = "repairing", _("In repair")
     INSPECTING = "inspecting", _("Waiting for QA inspection")

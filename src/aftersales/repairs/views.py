@@ -20,7 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from aftersales.audit.services import record
 from aftersales.core.errors import DomainError, NotFound
-from aftersales.repairs import carriers, forms, selectors, services, shipping
+from aftersales.parts import selectors as parts_selectors
+from aftersales.repairs import carriers, forms, parts_used, selectors, services, shipping
 from aftersales.repairs.models import RepairOrder
 from aftersales.repairs.states import BOARD_ORDER, OPEN_STATUSES, Action, Status
 from aftersales.web.access import staff_page
@@ -83,15 +84,19 @@ def _detail_forms(user: Any, ro: RepairOrder, bound: dict[str, django_forms.Form
     allowed = set(services.available_actions(actor=user, ro=ro))
     shown: dict[str, Any] = {}
     if {Action.ASSIGN, Action.REASSIGN} & allowed:
-        shown["assign"] = bound.get("assign") or forms.AssignForm(repairers=selectors.repairers(actor=user))
+        shown["assign"] = bound.get("assign") or forms.AssignForm(
+            repairers=selectors.repairers(actor=user), prefix="assign"
+        )
     if Action.DIAGNOSE in allowed:
-        shown["diagnose"] = bound.get("diagnose") or forms.DiagnoseForm()
+        shown["diagnose"] = bound.get("diagnose") or forms.DiagnoseForm(prefix="diagnose")
+    if services.USE_PART in allowed:
+        shown["use_part"] = bound.get("use_part") or forms.UsePartForm(prefix="use_part")
     if Action.REPAIR_DONE in allowed:
-        shown["repair_done"] = bound.get("repair_done") or forms.RepairDoneForm()
+        shown["repair_done"] = bound.get("repair_done") or forms.RepairDoneForm(prefix="repair_done")
     if Action.SHIP in allowed:
-        shown["ship"] = bound.get("ship") or forms.ShipForm()
+        shown["ship"] = bound.get("ship") or forms.ShipForm(prefix="ship")
     if services.AGREE in allowed:
-        shown["agree"] = bound.get("agree") or forms.AgreementForm()
+        shown["agree"] = bound.get("agree") or forms.AgreementForm(prefix="agree")
     return {
         "action_forms": shown,
         "may_receive": Action.RECEIVE in allowed,
@@ -111,6 +116,10 @@ def _detail_context(user: Any, ro: RepairOrder, bound: dict[str, django_forms.Fo
         "inspections": list(ro.inspections.select_related("inspector")),
         "agreements": list(ro.agreements.select_related("recorded_by")),
         "photos": list(ro.photos.all()),
+        "parts_used": list(ro.parts_used.select_related("part", "warehouse", "used_by")),
+        "part_suggestions": parts_selectors.compatible_parts(
+            actor=user, product_model_id=ro.work_order.product_model_id
+        ),
         "shipments": shipments,
         **_detail_forms(user, ro, bound or {}),
     }
@@ -125,12 +134,24 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "repairs/detail.html", _detail_context(user, ro))
 
 
+def _use_part(*, actor: Any, repair_order_id: int, part_code: str, quantity: int, note: str) -> Any:
+    """The form types a part number; the service takes the part's id."""
+    part = parts_selectors.part_by_code(actor=actor, code=part_code)
+    if part is None:
+        message = _("No part has this part number.")
+        raise DomainError("validation_error", message, {"part_code": message}, status=422)
+    return parts_used.repair_order_use_part(
+        actor=actor, repair_order_id=repair_order_id, part_id=part.pk, quantity=quantity, note=note
+    )
+
+
 ACTIONS: dict[str, tuple[Callable[..., django_forms.Form], Callable[..., Any]]] = {
     "assign": (forms.AssignForm, services.repair_order_assign),
     "diagnose": (forms.DiagnoseForm, services.repair_order_diagnose),
     "repair_done": (forms.RepairDoneForm, services.repair_order_repair_done),
     "ship": (forms.ShipForm, shipping.repair_order_ship),
     "agree": (forms.AgreementForm, services.repair_order_agree),
+    "use_part": (forms.UsePartForm, _use_part),
 }
 MESSAGES = {
     "assign": lambda: _("The repairer was named."),
@@ -138,6 +159,7 @@ MESSAGES = {
     "repair_done": lambda: _("The repair waits for QA."),
     "ship": lambda: _("The return shipment was recorded."),
     "agree": lambda: _("The new date was recorded."),
+    "use_part": lambda: _("The part was taken from the factory warehouse."),
 }
 
 
@@ -149,7 +171,7 @@ def action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         raise Http404
     form_class, service = ACTIONS[name]
     extra = {"repairers": selectors.repairers(actor=user)} if name == "assign" else {}
-    form = form_class(request.POST, **extra)
+    form = form_class(request.POST, prefix=name, **extra)
 
     def run() -> Any:
         values = dict(form.cleaned_data)

@@ -45,6 +45,8 @@ def repair_action_label(action: str) -> str:
         return _("Repair order created")
     if action == "agree":
         return _("New date agreed with the customer")
+    if action == "use_part":
+        return _("Part used")
     return str(Action(action).label) if action in Action.values else action
 
 

@@ -69,3 +69,12 @@ def work_order_sla_times_store(*, work_order: WorkOrder, **times: dt.datetime | 
     WorkOrder.objects.filter(pk=work_order.pk).update(**times)
     for name, value in times.items():
         setattr(work_order, name, value)
+
+
+# Labels of the actions other apps record on the timeline (``work_order_event_record``), by code:
+# each app registers its own from its ``ready()``, so the timeline shows "返修收货", not a code.
+TIMELINE_ACTIONS: dict[str, Any] = {}
+
+
+def timeline_actions_register(labels: dict[str, Any]) -> None:
+    TIMELINE_ACTIONS.update(labels)

@@ -85,7 +85,11 @@ def shown_text(context: template.Context, text: str, customer_id: int | None = N
 
 @register.filter
 def action_label(action: str) -> str:
-    return str(Action(action).label) if action in Action.values else action
+    if action in Action.values:
+        return str(Action(action).label)
+    from aftersales.workorders.services.hooks import TIMELINE_ACTIONS  # other apps' actions
+
+    return str(TIMELINE_ACTIONS.get(action, action))
 
 
 @register.filter
