@@ -52,7 +52,7 @@ def _choose(form: forms.Form, name: str, choices: list[tuple[Any, Any]]) -> None
     field = form.fields[name]
     assert isinstance(field, forms.ChoiceField)  # noqa: S101 - the fields above
     field.choices = choices
-    field.widget = FastSelect(choices=choices)
+    field.widget = FastSelect(attrs=field.widget.attrs, choices=choices)
 
 
 class StockMoveForm(forms.Form):
