@@ -1,12 +1,107 @@
+"""Survey pages: the customer's answer page (no login: the token is the key, single use), the
+agent's phone survey and the scores dashboard."""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from aftersales.core.errors import DomainError, NotFound
+from aftersales.surveys import forms, services
+from aftersales.surveys.errors import SurveyErrorCode
+from aftersales.surveys.models import DIMENSIONS
+from aftersales.web.access import staff_page
+from aftersales.web.forms import form_status, show_domain_error
 
 
+def _closed_page(request: HttpRequest, *, title: str, text: str, status: int = 200, points: int = 0) -> HttpResponse:
+    return render(request, "surveys/done.html", {"title": title, "text": text, "points": points}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, token: str) -> HttpResponse:
-    raise NotImplementedError
+    """R-9.2: the personal link's page. Answered or expired, it says so politely."""
+    try:
+        invitation = services.invitation_by_token(token)
+    except NotFound:
+        return _closed_page(
+            request,
+            title=_("Survey not found"),
+            text=_("This survey link is not known. Please check the link."),
+            status=404,
+        )
+    if invitation.answered_at is not None:
+        return _closed_page(request, title=_("Already answered"), text=str(services.ALREADY_ANSWERED_MESSAGE))
+    if invitation.expires_at <= timezone.now():
+        return _closed_page(
+            request, title=_("Survey closed"), text=_("This survey has expired. Thank you all the same."), status=410
+        )
+    form = forms.ScoresForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            saved = services.answer_by_invitation(
+                invitation_id=invitation.pk, scores=form.scores(), text=form.cleaned_data["text"]
+            )
+        except DomainError as error:
+            if error.code == SurveyErrorCode.ALREADY_ANSWERED:
+                return _closed_page(request, title=_("Already answered"), text=str(error.message))
+            if error.code == SurveyErrorCode.EXPIRED:
+                return _closed_page(request, title=_("Survey closed"), text=str(error.message), status=410)
+            show_domain_error(form, error, {f"scores.{name}": name for name in form.fields})
+        else:
+            return _closed_page(
+                request,
+                title=_("Thank you!"),
+                text=_("Your answer helps us serve you better."),
+                points=saved.points,
+            )
+    context: dict[str, Any] = {
+        "form": form,
+        "invitation": invitation,
+        "work_order": invitation.work_order,
+        "dimension_names": DIMENSIONS,
+    }
+    return render(request, "surveys/answer.html", context, status=form_status(form))
 
 
+@require_http_methods(["GET", "POST"])
+@staff_page(services.PERM_RECORD)
 def phone_survey(request: HttpRequest) -> HttpResponse:
-    raise NotImplementedError
+    """R-9.2: an agent or QA enters the customer's answers given on the phone (电话回访)."""
+    initial = {"number": request.GET.get("number", "")[:32]}
+    form = forms.PhoneSurveyForm(request.POST if request.method == "POST" else None, initial=initial)
+    if form.is_bound and form.is_valid():
+        from aftersales.workorders.selectors import work_order_get_by_number
+
+        try:
+            wo = work_order_get_by_number(actor=request.user, number=form.cleaned_data["number"])
+            saved = services.answer_by_phone(
+                actor=request.user, work_order_id=wo.pk, scores=form.scores(), text=form.cleaned_data["text"]
+            )
+        except NotFound:
+            form.add_error("number", _("No work order with this number."))
+        except DomainError as error:
+            show_domain_error(form, error, {"work_order_id": "number", **{f"scores.{n}": n for n in form.fields}})
+        else:
+            from django.contrib import messages
+
+            if saved.valid:
+                messages.success(request, _("The phone survey of %(number)s is recorded.") % {"number": wo.number})
+            else:
+                messages.warning(
+                    request,
+                    _("The phone survey of %(number)s is recorded but invalid: %(reason)s")
+                    % {"number": wo.number, "reason": saved.get_invalid_reason_display()},
+                )
+            return redirect("surveys:phone")
+    return render(
+        request, "surveys/phone.html", {"form": form, "dimension_names": DIMENSIONS}, status=form_status(form)
+    )
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
