@@ -21,8 +21,8 @@ from pydantic import BaseModel
 
 from aftersales.api.main import api
 from aftersales.customers.models import Customer
-from aftersales.sla.models import SlaExtension
-from aftersales.sla.selectors import COMPLIANCE_DIMENSIONS
+from aftersales.sla.models import SlaExtension, TargetKind
+from aftersales.sla.selectors import COMPLIANCE_DIMENSIONS, OUTCOMES
 from aftersales.workorders import selectors as work_order_selectors
 from aftersales.workorders import services as work_order_services
 from aftersales.workorders.models import Communication, WorkOrder
@@ -49,6 +49,8 @@ SERVER_ACCEPTS = {
     "WorkOrderFilter.service_type": _choices(WorkOrder, "service_type"),
     "WorkOrderFilter.colour": _choices(WorkOrder, "colour"),
     "WorkOrderFilter.sort": {f"{sign}{name}" for name in work_order_selectors.SORTS for sign in ("", "-")},
+    "WorkOrderFilter.target_kind": set(TargetKind.values),  # the compliance figures' links (R-4.7)
+    "WorkOrderFilter.target_outcome": set(OUTCOMES),
     "StartIn.mode": _choices(WorkOrder, "handling_mode"),
     "WaitIn.on": set(work_order_services.WAIT_ON),
     "PriorityIn.priority": _choices(WorkOrder, "priority"),
