@@ -3,6 +3,7 @@ agent's phone survey and the scores dashboard."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -12,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from aftersales.core.errors import DomainError, NotFound
-from aftersales.surveys import forms, services
+from aftersales.surveys import forms, selectors, services
 from aftersales.surveys.errors import SurveyErrorCode
-from aftersales.surveys.models import DIMENSIONS
+from aftersales.surveys.models import DIMENSION_LABELS, DIMENSIONS
 from aftersales.web.access import staff_page
 from aftersales.web.forms import form_status, show_domain_error
+from aftersales.workorders.models import Channel
 
 
 def _closed_page(request: HttpRequest, *, title: str, text: str, status: int = 200, points: int = 0) -> HttpResponse:
@@ -104,5 +106,78 @@ def phone_survey(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _period_label(day: Any, period: str) -> str:
+    if period == "month":
+        return f"{day.year}-{day.month:02d}"
+    if period == "quarter":
+        return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+    if period == "half":
+        return f"{day.year} H{1 if day.month <= 6 else 2}"
+    return str(day.year)
+
+
+def _row_view(row: selectors.ScoreRow, period: str, labels: dict[str, str]) -> dict[str, Any]:
+    means = row.means
+    return {
+        "period": _period_label(row.period, period),
+        "label": labels.get(str(row.key), row.label) if row.key is not None else _("(none)"),
+        "total": row.total,
+        "valid": row.valid,
+        "share": round(row.share * 100),
+        "analysable": row.analysable,
+        "means": [means[name] for name in DIMENSIONS] if means else [],
+        "overall": row.overall,
+        "trend": row.trend,
+    }
+
+
+@require_http_methods(["GET"])
+@staff_page(selectors.PERM_SCORES)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    raise NotImplementedError
+    """R-9.6: means per dimension by period and grouping; periods under 80 % valid not averaged."""
+    today = timezone.localdate()
+    raw_year = request.GET.get("year", "")
+    year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100 else today.year
+    period = request.GET.get("period", "month")
+    period = period if period in selectors.PERIODS else "month"
+    grouping = request.GET.get("group", "")
+    grouping = grouping if grouping in selectors.GROUPINGS else ""
+    start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    company = selectors.scores(actor=request.user, start=start, end=end, period=period)
+    channel_labels = {str(value): str(label) for value, label in Channel.choices}
+    labels = channel_labels if grouping == "channel" else {}
+    company_rows = [_row_view(row, period, {}) for row in company]
+    grouped = (
+        [
+            _row_view(row, period, labels)
+            for row in selectors.scores(actor=request.user, start=start, end=end, period=period, grouping=grouping)
+        ]
+        if grouping
+        else []
+    )
+    chart = {
+        "periods": [row["period"] for row in company_rows],
+        "series": [
+            {
+                "name": str(DIMENSION_LABELS[name]),
+                "data": [row["means"][i] if row["means"] else None for row in company_rows],
+            }
+            for i, name in enumerate(DIMENSIONS)
+        ],
+        "shares": [row["share"] for row in company_rows],
+    }
+    context = {
+        "year": year,
+        "years": list(range(today.year - 3, today.year + 1)),
+        "period": period,
+        "periods": selectors.PERIODS,
+        "grouping": grouping,
+        "groupings": {name: label for name, (label, _c, _n) in selectors.GROUPINGS.items()},
+        "grouping_label": selectors.GROUPINGS[grouping][0] if grouping else "",
+        "dimensions": [DIMENSION_LABELS[name] for name in DIMENSIONS],
+        "company_rows": company_rows,
+        "grouped_rows": grouped,
+        "chart": chart,
+        "min_share": round(selectors.MIN_VALID_SHARE * 100),
+    }
+    return render(request, "surveys/dashboard.html", context)

@@ -31,6 +31,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from aftersales.surveys import nav as surveys_nav
+
 
 class NavLink(NamedTuple):
     label: str | Promise
@@ -112,6 +114,15 @@ STAFF_ITEMS: list[_Item] = [
         "feedback:opinions",
         "chat-heart",
         _perm("feedback.view_opinion"),
+        FEEDBACK_GROUP,
+    ),
+    # Customer satisfaction: the scores and the phone survey (电话回访).
+    _Item(surveys_nav.SCORES, "surveys:dashboard", "graph-up", _perm("surveys.view_scores"), FEEDBACK_GROUP),
+    _Item(
+        surveys_nav.PHONE_SURVEY,
+        "surveys:phone",
+        "telephone-inbound",
+        _perm("surveys.record_phone_survey"),
         FEEDBACK_GROUP,
     ),
     _Item(_("Work calendar"), "sla:calendar", "calendar3", _perm("sla.change_calendarday"), ADMIN_GROUP),
