@@ -91,7 +91,11 @@ def test_r2_3_the_repeat_window_is_a_setting(agent, product, settings):
 
 
 def _workorder_selects(ctx) -> list[str]:
-    return [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "workorders_workorder"')]
+    return [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith("SELECT") and 'FROM "workorders_workorder"' in q["sql"]
+    ]
 
 
 def test_r2_3_the_repeat_lookup_is_one_indexed_statement_and_only_with_a_product(agent, product):
