@@ -146,3 +146,24 @@ def test_r7_1_the_reorder_alert_links_to_the_part_for_those_who_see_parts(admin)
     topic = _alerts().get(recipient=admin).topic
     assert subjects_shown(actor=admin, topics=[topic])[topic].url == f"/parts/{part.pk}/"
     assert subjects_shown(actor=UserFactory(role="dispatcher"), topics=[topic]) == {}
+
+
+def test_r7_1_the_lists_of_balances_page_on(admin):
+    """The under-minimum list and a warehouse's stock go on past their first page (keyset)."""
+    from aftersales.parts.selectors import below_minimum, warehouse_stock
+
+    wh = WarehouseFactory()
+    parts = [PartFactory() for _ in range(5)]
+    for part in parts:
+        stock_minimum_set(actor=admin, part_id=part.pk, warehouse_id=wh.pk, minimum=1)
+    first = below_minimum(actor=admin, page_size=2)
+    seen = [b.part_id for b in first.items]
+    cursor = first.next_cursor
+    while cursor:
+        page = below_minimum(actor=admin, page_size=2, cursor=cursor)
+        seen += [b.part_id for b in page.items]
+        cursor = page.next_cursor
+    assert sorted(seen) == sorted(p.pk for p in parts)
+    _wh, stock = warehouse_stock(actor=admin, warehouse_id=wh.pk, page_size=3)
+    _wh, rest = warehouse_stock(actor=admin, warehouse_id=wh.pk, page_size=3, cursor=stock.next_cursor)
+    assert len(stock.items) + len(rest.items) == 5

@@ -179,7 +179,7 @@ def below_minimum(request: HttpRequest) -> HttpResponse:
     values = form.values()
     page = form.page(
         lambda cursor: selectors.below_minimum(
-            actor=user, warehouse_id=values["warehouse"], cursor=cursor, page_size=100
+            actor=user, warehouse_id=values["warehouse"], cursor=cursor, page_size=PAGE_SIZE
         )
     )
     return render(request, "parts/below_minimum.html", {"form": form, "page": page})

@@ -54,9 +54,12 @@ class StockBalance(models.Model):
             models.CheckConstraint(condition=Q(reserved__lte=F("on_hand")), name="stockbalance_available_not_negative"),
             models.CheckConstraint(condition=Q(minimum__gte=0), name="stockbalance_minimum_not_negative"),
         ]
+        # The list of balances under their minimum walks one of these (keyset by id): every
+        # warehouse's, or one warehouse's; both hold only the few rows under their minimum.
         indexes = [
+            models.Index(fields=["id"], condition=Q(below_minimum=True), name="stockbalance_below_min_id_idx"),
             models.Index(
-                fields=["warehouse", "part"], condition=Q(below_minimum=True), name="stockbalance_below_min_idx"
+                fields=["warehouse", "id"], condition=Q(below_minimum=True), name="stockbalance_below_min_wh_idx"
             ),
         ]
 
@@ -121,6 +124,7 @@ class StockMove(models.Model):
         indexes = [
             models.Index(fields=["part", "warehouse", "created_at"], name="stockmove_part_wh_idx"),
             models.Index(fields=["warehouse", "created_at"], name="stockmove_wh_time_idx"),
+            models.Index(fields=["created_at", "id"], name="stockmove_time_idx"),  # the whole ledger, newest first
             models.Index(fields=["work_order"], condition=Q(work_order__isnull=False), name="stockmove_wo_idx"),
         ]
 
