@@ -24,8 +24,10 @@ from aftersales.parts.property_services import (
     signature_from_data_url,
 )
 from tests.factories import CustomerFactory, UserFactory, make_work_order, portal_user
+from tests.workorders.attachment_samples import media
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
+__all__ = ["media"]
 AT = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
 
 

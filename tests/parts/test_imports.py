@@ -23,8 +23,10 @@ from aftersales.parts.imports import (
 )
 from aftersales.parts.models import Part, PartsImport, StockBalance, StockMove
 from tests.factories import PartFactory, ProductModelFactory, UserFactory, WarehouseFactory, stock_in
+from tests.workorders.attachment_samples import media
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
+__all__ = ["media"]
 HEADER = ["编码", "名称", "规格", "单位", "成本单价", "客户单价", "认证", "适用机型"]
 
 

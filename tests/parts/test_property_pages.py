@@ -17,8 +17,10 @@ from aftersales.parts.models import CustomerProperty
 from aftersales.parts.property_services import customer_property_hand_over, customer_property_receive
 from tests.factories import PASSWORD, CustomerFactory, UserFactory, make_work_order, portal_user
 from tests.parts.test_customer_property import signature_png
+from tests.workorders.attachment_samples import media
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
+__all__ = ["media"]
 
 
 def client_for(user) -> Client:

@@ -35,6 +35,7 @@ from aftersales.core.models import OutboxMessage, Region
 from aftersales.customers.models import Contact, Customer, CustomerCategory, InstalledProduct
 from aftersales.customers.services import contact_create, customer_create, installed_product_create
 from aftersales.demo.clock import Clock, simulated
+from aftersales.parts import property_demo
 from aftersales.feedback import demo as feedback_demo
 from aftersales.parts import demo as parts_demo
 from aftersales.repairs import demo as repairs_demo
@@ -1132,6 +1133,7 @@ def seed(*, scale: float = 1.0, seed: int = DEFAULT_SEED, now: dt.datetime | Non
         plans = gen.plan_work_orders()
         gen.run_history(plans)
         gen.clock.at = real_now
+        property_demo.customer_property(gen)  # customer property in our care and returned
         parts_demo.reserve_on_open_work_orders(gen, parts)  # parts on jobs being handled
         feedback_demo.batch_incident(gen)  # a batch crossing level II
         repairs_demo.repair_orders(gen)  # repair orders in every state, shipments

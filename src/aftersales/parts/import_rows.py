@@ -204,7 +204,7 @@ def _csv_rows(data: bytes) -> Iterator[list[Any]]:
 def read_table(data: bytes) -> tuple[list[Any], list[tuple[int, list[Any]]]]:
     """The header row and the other non-empty rows, each with its row number (the header is 1)."""
     if not data:
-        raise _refused(ImportErrorCode.EMPTY, _("The file is empty."))
+        raise _refused(ImportErrorCode.EMPTY, _("The file has no content."))
     if data.startswith(b"PK\x03\x04"):
         if not _is_xlsx(data):
             raise _refused(ImportErrorCode.FILE_TYPE, _("Upload an Excel workbook (.xlsx) or a CSV file."))

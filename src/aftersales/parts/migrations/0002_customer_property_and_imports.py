@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
             name="CustomerProperty",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("number", models.CharField(max_length=32, unique=True, verbose_name="number")),
+                ("number", models.CharField(max_length=32, unique=True, verbose_name="item number")),
                 ("description", models.CharField(max_length=200, verbose_name="item")),
                 ("serial_number", models.CharField(blank=True, max_length=64, verbose_name="serial number")),
                 ("condition", models.TextField(blank=True, max_length=2000, verbose_name="condition when received")),
@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("held_since", models.DateTimeField(blank=True, null=True, verbose_name="held since")),
-                ("received_at", models.DateTimeField(verbose_name="received at")),
+                ("received_at", models.DateTimeField(verbose_name="received on")),
                 ("returned_at", models.DateTimeField(blank=True, null=True, verbose_name="returned at")),
                 ("returned_to", models.CharField(blank=True, max_length=64, verbose_name="returned to")),
                 (
@@ -161,7 +161,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
-                        verbose_name="from",
+                        verbose_name="handed over by",
                     ),
                 ),
                 (
@@ -181,7 +181,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
-                        verbose_name="to",
+                        verbose_name="handed over to",
                     ),
                 ),
                 (
@@ -232,8 +232,8 @@ class Migration(migrations.Migration):
                 ("rows_total", models.PositiveIntegerField(default=0, verbose_name="rows")),
                 ("rows_done", models.PositiveIntegerField(default=0, verbose_name="rows processed")),
                 ("errors", models.JSONField(blank=True, default=list, verbose_name="errors")),
-                ("created", models.PositiveIntegerField(default=0, verbose_name="created")),
-                ("updated", models.PositiveIntegerField(default=0, verbose_name="updated")),
+                ("created", models.PositiveIntegerField(default=0, verbose_name="new rows")),
+                ("updated", models.PositiveIntegerField(default=0, verbose_name="updated rows")),
                 ("created_at", models.DateTimeField(verbose_name="uploaded at")),
                 ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="finished at")),
                 (

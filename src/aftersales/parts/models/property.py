@@ -22,7 +22,7 @@ class CustomerProperty(models.Model):
         IN_CUSTODY = "in_custody", _("In our care")
         RETURNED = "returned", _("Returned")
 
-    number = models.CharField(_("number"), max_length=32, unique=True)
+    number = models.CharField(_("item number"), max_length=32, unique=True)
     customer = models.ForeignKey(
         "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
@@ -49,7 +49,7 @@ class CustomerProperty(models.Model):
         db_index=False,
     )
     held_since = models.DateTimeField(_("held since"), null=True, blank=True)
-    received_at = models.DateTimeField(_("received at"))
+    received_at = models.DateTimeField(_("received on"))
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("received by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -99,7 +99,7 @@ class CustodyTransfer(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     from_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("from"),
+        verbose_name=_("handed over by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -107,7 +107,7 @@ class CustodyTransfer(models.Model):
     )
     to_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("to"),
+        verbose_name=_("handed over to"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
