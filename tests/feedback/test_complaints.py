@@ -133,6 +133,9 @@ def test_r8_1_emergency_handling_and_follow_up_call(agent, supervisor):
     complaints.complaint_acknowledge(
         actor=agent, work_order_id=wo.pk, expected_handling_at=timezone.now() + dt.timedelta(hours=4)
     )
+    with pytest.raises(DomainError) as exc:  # a red one is followed up after the agreement
+        complaints.complaint_follow_up(actor=qa, work_order_id=wo.pk, satisfaction=8, note="满意")
+    assert _code(exc) == "complaint_not_agreed"
     with pytest.raises(DomainError) as exc:  # an agent does not run the emergency handling
         complaints.complaint_handle(actor=agent, work_order_id=wo.pk, investigation="x")
     assert _code(exc) == "permission_denied"

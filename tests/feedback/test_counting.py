@@ -156,3 +156,25 @@ def test_r8_4_counting_adds_bounded_statements_to_intake(agent, model, owners):
     touching = [q["sql"] for q in ctx.captured_queries if "feedback_" in q["sql"]]
     assert len(touching) == 4
     assert not any("COUNT(" in sql.upper() or "SUM(" in sql.upper() for sql in touching)
+
+
+def test_r8_4_changing_a_work_orders_product_moves_its_count(agent, model, owners):
+    """The work-order service that corrects the product (workorders.services.product) moves the
+    count: the incident loses the report, the new batch gains it, the timeline says why."""
+    from aftersales.core.errors import DomainError
+    from aftersales.workorders.services import work_order_product_change
+
+    orders = [report(agent, model) for _ in range(10)]
+    incident = _incident(model)
+    wo = orders[0]
+    other = InstalledProductFactory(customer=wo.customer, product_model=model, batch="B-RIGHT")
+    work_order_product_change(actor=agent, work_order_id=wo.pk, installed_product_id=other.pk, reason="序列号读错")
+    incident.refresh_from_db()
+    assert incident.reports == 9
+    assert FaultCounter.objects.get(product_model=model, batch="B-RIGHT").reports == 1
+    assert wo.events.filter(action="product").exists()
+    assert fault_counts_check() == []
+    stranger = InstalledProductFactory(batch="B-X")  # another customer's product
+    with pytest.raises(DomainError) as exc:
+        work_order_product_change(actor=agent, work_order_id=wo.pk, installed_product_id=stranger.pk, reason="x")
+    assert "installed_product_id" in exc.value.fields

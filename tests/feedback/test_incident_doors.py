@@ -36,7 +36,8 @@ def test_r8_4_api_list_has_exactly_the_issue_shape(incident, owners, model):
         "open",
     )
     kinds = {t["kind"] for t in item["targets"]}
-    assert kinds == {"detection", "compensation_plan", "affected_list"}
+    assert kinds == {"detection", "compensation_plan"}  # the deadlines of level I (48 h each)
+    assert all(t["due_at"] and not t["breached"] for t in item["targets"])
     other = ApiClient(owners["I"]).get("/incidents", {"batch": "NOPE"})
     assert other.json() == {"items": []}
 

@@ -34,10 +34,11 @@ from aftersales.feedback.schemas import (
 )
 
 router = Router(tags=["feedback"])
-LIST_LIMIT = 100
+LIST_LIMIT = 50
 
 
 def _incident_out(incident: Incident, tasks: list[Any]) -> dict[str, Any]:
+    # The targets are the checklist items with a deadline (stored, warned and breached).
     return {
         "id": incident.pk,
         "product_model_id": incident.product_model_id,
@@ -58,6 +59,7 @@ def _incident_out(incident: Incident, tasks: list[Any]) -> dict[str, Any]:
                 "breached": t.breached_at is not None,
             }
             for t in tasks
+            if t.due_at is not None
         ],
     }
 
@@ -70,7 +72,8 @@ def _require_incidents(request: HttpRequest) -> None:
 
 @router.get("/incidents", response=responses({200: IncidentListOut}))
 def incident_list(request: HttpRequest, query: Query[IncidentQuery]) -> Any:
-    """Batch-fault incidents (R-8.4), newest first, at most 100; filter by product model, batch, status."""
+    """Batch-fault incidents (R-8.4), newest first, at most 50; filter by product model, batch, status.
+    Each with its targets: the deadlines of its levels' checklists."""
     _require_incidents(request)
     rows = list(
         selectors.incident_list(
@@ -80,7 +83,7 @@ def incident_list(request: HttpRequest, query: Query[IncidentQuery]) -> Any:
             ),
         )[:LIST_LIMIT]
     )
-    tasks = selectors.incident_tasks(rows)
+    tasks = selectors.incident_tasks(rows, with_people=False)
     return {"items": [_incident_out(i, tasks[i.pk]) for i in rows]}
 
 

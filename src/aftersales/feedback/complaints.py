@@ -332,6 +332,12 @@ def complaint_follow_up(
             raise DomainError(
                 FeedbackErrorCode.NOT_READ_BACK, _("Acknowledge the complaint before the follow-up call."), status=409
             )
+        if wo.colour == Colour.RED and complaint.agreed_at is None:
+            raise DomainError(
+                FeedbackErrorCode.NOT_AGREED,
+                _("A red complaint is followed up after the customer agreed to the solution."),
+                status=409,
+            )
         if errors:
             raise ValidationFailed(errors)
         complaint.follow_up_at, complaint.follow_up_by = now, actor

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FeedbackRule(models.Model):
@@ -55,8 +56,8 @@ LEVEL_ORDER: dict[str, int] = {Level.I: 1, Level.II: 2, Level.III: 3}
 
 class Incident(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("incident", "Open")
+        CLOSED = "closed", pgettext_lazy("incident", "Closed")
 
     product_model = models.ForeignKey(
         "catalog.ProductModel", verbose_name=_("product model"), on_delete=models.PROTECT, related_name="+"
@@ -354,7 +355,7 @@ class QualityFeedback(models.Model):
     """用户信息反馈/处理表: product-quality information to the quality department."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("quality feedback", "Open")
         ANALYSED = "analysed", _("Cause analysed")
         ACTION = "action", _("Corrective action taken")
         VERIFIED = "verified", _("Verified")
@@ -366,7 +367,7 @@ class QualityFeedback(models.Model):
         OFTEN = "often", _("Often")
         ALWAYS = "always", _("Always")
 
-    number = models.CharField(_("number"), max_length=32, unique=True)
+    number = models.CharField(_("form number"), max_length=32, unique=True)
     work_order = models.ForeignKey(
         "workorders.WorkOrder",
         verbose_name=_("work order"),

@@ -67,10 +67,11 @@ def incident_get(*, actor: Any, incident_id: int) -> Incident | None:
     )
 
 
-def incident_tasks(incidents: list[Incident]) -> dict[int, list[IncidentTask]]:
+def incident_tasks(incidents: list[Incident], *, with_people: bool = True) -> dict[int, list[IncidentTask]]:
     """The checklists of ``incidents`` in one query, by incident id."""
     found: dict[int, list[IncidentTask]] = {i.pk: [] for i in incidents}
-    for task in IncidentTask.objects.filter(incident__in=incidents).select_related("done_by").order_by("id"):
+    tasks = IncidentTask.objects.filter(incident_id__in=[i.pk for i in incidents]).order_by("id")
+    for task in tasks.select_related("done_by") if with_people else tasks:
         found[task.incident_id].append(task)
     return found
 
@@ -111,7 +112,7 @@ def incident_reports_by_region(incident: Incident) -> list[tuple[str, int]]:
     return [(row["region__name"] or _("No region"), row["n"]) for row in rows]
 
 
-def incident_work_orders(incident: Incident, *, limit: int = 50) -> list[Any]:
+def incident_work_orders(incident: Incident, *, limit: int = 20) -> list[Any]:
     """The newest work orders behind the incident (at most ``limit``)."""
     from aftersales.workorders.models import WorkOrder
 

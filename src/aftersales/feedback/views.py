@@ -34,12 +34,12 @@ from aftersales.feedback.forms import (
     TickForm,
 )
 from aftersales.feedback.incidents import LEVEL_OWNER_LABEL, TASK_LABELS
-from aftersales.feedback.models import Complaint, Incident
+from aftersales.feedback.models import Complaint, Incident, Level
 from aftersales.web.access import staff_page
 from aftersales.web.forms import show_domain_error
 from aftersales.workorders.selectors import work_order_get
 
-LIST_LIMIT = 100
+LIST_LIMIT = 30  # the newest first; filters narrow it (as the work-order list's first page)
 
 
 # ---- incidents --------------------------------------------------------------------------------
@@ -60,7 +60,18 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             ),
         )[:LIST_LIMIT]
     )
-    return render(request, "feedback/incident_list.html", {"form": form, "incidents": rows, "limit": LIST_LIMIT})
+    # The choices' labels once per page (get_FOO_display hashes lazy choices on every call).
+    levels, statuses = {k: str(v) for k, v in Level.choices}, {k: str(v) for k, v in Incident.Status.choices}
+    for row in rows:
+        row.level_label, row.status_label = levels[row.level], statuses[row.status]  # type: ignore[attr-defined]
+    context = {
+        "form": form,
+        "incidents": rows,
+        "limit": LIST_LIMIT,
+        "reports_label": _("Reports"),
+        "opened_label": _("opened"),
+    }
+    return render(request, "feedback/incident_list.html", context)
 
 
 def _incident(request: HttpRequest, incident_id: int) -> Incident:

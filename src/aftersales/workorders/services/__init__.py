@@ -45,6 +45,7 @@ from aftersales.workorders.services.lifecycle import (
     work_order_start,
     work_order_wait,
 )
+from aftersales.workorders.services.product import work_order_product_change
 
 __all__ = [
     "ATTACH",
@@ -73,6 +74,7 @@ __all__ = [
     "work_order_create",
     "work_order_event_record",
     "work_order_lock",
+    "work_order_product_change",
     "work_order_reopen",
     "work_order_resolve",
     "work_order_resume",
