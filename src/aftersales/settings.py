@@ -218,6 +218,7 @@ SHIPMENT_RAIL_OVER_KG = float(os.environ.get("SHIPMENT_RAIL_OVER_KG", "30"))
 # /api/v1/sms/inbound ("name:secret,name:secret"); scores under SURVEY_IMPROVEMENT_BELOW open an item.
 SURVEY_TEXT_REQUIRED = _env_bool("SURVEY_TEXT_REQUIRED", True)
 SURVEY_INCENTIVE_POINTS = int(os.environ.get("SURVEY_INCENTIVE_POINTS", "50"))
+SURVEY_IMPROVEMENT_BELOW = float(os.environ.get("SURVEY_IMPROVEMENT_BELOW", "7"))
 _SMS_SECRETS = os.environ.get("SMS_INBOUND_SECRETS", "demo:demo-sms-secret" if AFTERSALES_DEMO else "")
 SMS_INBOUND_SECRETS = dict(part.split(":", 1) for part in _SMS_SECRETS.split(",") if ":" in part)
 

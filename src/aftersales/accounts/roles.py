@@ -203,6 +203,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 # list. Technicians see no scores (not even their own: a score is the team's, R-9.6).
 SURVEYS_RECORD = ["surveys.record_phone_survey"]
 SURVEYS_SCORES = ["surveys.view_scores"]
+SURVEYS_IMPROVE = ["surveys.manage_improvement"]  # the improvement items (R-9.7; surveys migration 0004)
 SURVEYS_WORDS = [
     "surveys.view_abusiveword",
     "surveys.add_abusiveword",
@@ -210,10 +211,10 @@ SURVEYS_WORDS = [
     "surveys.delete_abusiveword",
 ]
 for _role, _codenames in {
-    Role.ADMIN: [*SURVEYS_RECORD, *SURVEYS_SCORES, *SURVEYS_WORDS],
+    Role.ADMIN: [*SURVEYS_RECORD, *SURVEYS_SCORES, *SURVEYS_WORDS, *SURVEYS_IMPROVE],
     Role.AGENT: SURVEYS_RECORD,
-    Role.QA: [*SURVEYS_RECORD, *SURVEYS_SCORES],
-    Role.SUPERVISOR: [*SURVEYS_RECORD, *SURVEYS_SCORES],
+    Role.QA: [*SURVEYS_RECORD, *SURVEYS_SCORES, *SURVEYS_IMPROVE],
+    Role.SUPERVISOR: [*SURVEYS_RECORD, *SURVEYS_SCORES, *SURVEYS_IMPROVE],
     Role.EXECUTIVE: SURVEYS_SCORES,
     Role.QUALITY: SURVEYS_SCORES,
 }.items():

@@ -39,6 +39,7 @@ from aftersales.parts import property_demo
 from aftersales.feedback import demo as feedback_demo
 from aftersales.parts import demo as parts_demo
 from aftersales.repairs import demo as repairs_demo
+from aftersales.surveys import demo as surveys_demo
 from aftersales.workorders import services as wo_services
 from aftersales.workorders.attachments import attachment_add
 from aftersales.workorders.models import Channel, Communication, WorkOrder
@@ -1137,6 +1138,7 @@ def seed(*, scale: float = 1.0, seed: int = DEFAULT_SEED, now: dt.datetime | Non
         parts_demo.reserve_on_open_work_orders(gen, parts)  # parts on jobs being handled
         feedback_demo.batch_incident(gen)  # a batch crossing level II
         repairs_demo.repair_orders(gen)  # repair orders in every state, shipments
+        surveys_demo.answers(gen)  # three months of survey answers, some invalid for each reason
         gen.finish_outbox()
     counts = {
         "customers": Customer.objects.count(),

@@ -5,9 +5,11 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from aftersales.surveys.models import DIMENSION_LABELS, DIMENSIONS
+from aftersales.surveys.models import DIMENSION_LABELS, DIMENSIONS, ImprovementItem
 
+IMPROVEMENT_STATUSES = ImprovementItem.Status.choices
 SCORE_CHOICES = [(str(n), str(n)) for n in range(1, 11)]
 
 
@@ -47,3 +49,16 @@ class PhoneSurveyForm(ScoresForm):
         )
         self.fields["text"].label = _("The customer's words")
         self.order_fields(["number", *DIMENSIONS, "text"])
+
+
+class ImprovementItemForm(forms.Form):
+    root_cause = forms.CharField(label=_("Root cause"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    department = forms.CharField(label=_("Responsible department"), required=False, max_length=64)
+    deadline = forms.DateField(
+        label=pgettext_lazy("improvement", "Deadline"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Enter a date.")},
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=IMPROVEMENT_STATUSES)
+    verification = forms.CharField(label=_("Verification"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -185,3 +185,47 @@ class AbusiveWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class ImprovementItem(models.Model):
+    """满意度改进清单 (R-9.7): opened once when a dimension's monthly mean is under
+    ``SURVEY_IMPROVEMENT_BELOW`` for a team or (team empty) the company."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        VERIFIED = "verified", _("Verified")
+
+    month = models.DateField(_("month"))  # its first day
+    team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("team"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    dimension = models.CharField(_("dimension"), max_length=16)
+    score = models.DecimalField(_("score"), max_digits=4, decimal_places=2)
+    root_cause = models.TextField(_("root cause"), blank=True)
+    department = models.CharField(_("responsible department"), max_length=64, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    verification = models.TextField(_("verification"), blank=True)
+    opened_at = models.DateTimeField(_("opened at"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("improvement item")
+        verbose_name_plural = _("improvement items")
+        ordering = ["-month", "dimension", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "team", "dimension"],
+                name="survey_item_team_once",
+                condition=models.Q(team__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["month", "dimension"], name="survey_item_company_once", condition=models.Q(team__isnull=True)
+            ),
+        ]
+        permissions = [("manage_improvement", _("Can work on satisfaction improvement items"))]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.dimension}"

@@ -28,3 +28,13 @@ def survey_invitations_periodic() -> dict[str, int]:
 def survey_reminders_periodic() -> dict[str, int]:
     """Every ten minutes: the one reminder after 3 working days, expiry after 7 days (R-9.3)."""
     return reminders_scan()
+
+
+@_periodic_task(crontab(minute="30", hour="1"))
+def survey_improvement_periodic() -> int:
+    """Every night: last month's improvement items (R-9.7), opened once however often it runs."""
+    from django.utils import timezone
+
+    from aftersales.surveys.improvement import improvement_scan, last_month
+
+    return improvement_scan(month=last_month(timezone.now()))

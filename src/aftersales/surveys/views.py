@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from aftersales.core.errors import DomainError, NotFound
-from aftersales.surveys import forms, selectors, services
+from aftersales.surveys import forms, improvement, selectors, services
 from aftersales.surveys.errors import SurveyErrorCode
 from aftersales.surveys.models import DIMENSION_LABELS, DIMENSIONS
 from aftersales.web.access import staff_page
@@ -181,3 +181,39 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "min_share": round(selectors.MIN_VALID_SHARE * 100),
     }
     return render(request, "surveys/dashboard.html", context)
+
+
+@require_http_methods(["GET"])
+@staff_page(selectors.PERM_SCORES)
+def improvement_list(request: HttpRequest) -> HttpResponse:
+    """R-9.7: the improvement items (满意度改进清单), newest month first."""
+    from aftersales.surveys.models import ImprovementItem
+
+    items = list(ImprovementItem.objects.select_related("team")[:200])
+    for item in items:
+        item.dimension_label = DIMENSION_LABELS.get(item.dimension, item.dimension)  # type: ignore[attr-defined]
+    can_manage = request.user.has_perm(improvement.PERM_MANAGE)
+    return render(request, "surveys/improvement_list.html", {"items": items, "can_manage": can_manage})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_page(improvement.PERM_MANAGE)
+def improvement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    from aftersales.surveys.models import ImprovementItem
+
+    item = ImprovementItem.objects.select_related("team").filter(pk=pk).first()
+    if item is None:
+        raise NotFound()
+    initial = {name: getattr(item, name) for name in ("root_cause", "department", "deadline", "status", "verification")}
+    form = forms.ImprovementItemForm(request.POST if request.method == "POST" else None, initial=initial)
+    if form.is_bound and form.is_valid():
+        try:
+            improvement.item_update(actor=request.user, item_id=item.pk, **form.cleaned_data)
+        except DomainError as error:
+            if isinstance(error, NotFound):
+                raise
+            show_domain_error(form, error)
+        else:
+            return redirect("surveys:improvement")
+    context = {"form": form, "item": item, "dimension_label": DIMENSION_LABELS.get(item.dimension, item.dimension)}
+    return render(request, "surveys/improvement_edit.html", context, status=form_status(form))
