@@ -1,8 +1,9 @@
 """The parts catalogue and the warehouses (R-7.1).
 
 Warehouse kinds: ``central`` and ``branch`` stores (a branch has its region), ``van`` (one per
-technician, its holder) and ``factory``: the store of the return-to-factory workshop, from which
-the ``repairs`` app takes the parts a repair order uses (R-6.5).
+technician, its holder) and ``factory`` (a workshop's own store, for a factory that keeps one).
+The ``repairs`` app takes the parts a repair order uses through ``parts.services.stock_issue``
+from the first active central store (``repairs/parts_used.factory_warehouse``, R-6.5).
 """
 
 from __future__ import annotations
