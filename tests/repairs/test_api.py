@@ -127,3 +127,20 @@ def test_r6_6_openapi_lists_the_endpoints(people):
     paths = ApiClient(people.agent).get("/openapi.json").json()["paths"]
     for path in ["/api/v1/repair-orders", "/api/v1/repair-orders/{repair_order_id}/inspect", "/api/v1/shipments"]:
         assert path in paths
+
+
+def test_r6_5_bad_query_values_are_coded_422_or_404(people):
+    client = ApiClient(people.agent)
+    for path in [
+        "/repair-orders?status=bogus",
+        "/repair-orders?repairer_id=-1",
+        "/repair-orders?work_order_id=99999999999999999999999",
+        "/shipments?in_transit=maybe",
+    ]:
+        response = client.get(path)
+        assert response.status_code == 422, path
+        assert response.json()["code"] == "validation_error"
+    for path in ["/repair-orders/0", "/shipments/99999999999999999999999"]:
+        assert client.get(path).status_code in (404, 422), path
+    response = client.post("/repair-orders/1/inspect", {"result": "maybe"})
+    assert response.status_code == 422

@@ -296,3 +296,17 @@ def test_r6_5_idempotency_key_returns_the_same_repair_order(people, work_order):
     again = services.repair_order_create(actor=people.agent, work_order_id=work_order.pk, idempotency_key="k1")
     assert first.pk == again.pk
     assert RepairOrder.objects.count() == 1
+
+
+def test_r6_5_a_retried_inspection_with_its_key_is_recorded_once(people, work_order):
+    ro = walk(people, work_order, to="inspecting")
+    for _ in range(2):
+        services.repair_order_inspect(
+            actor=people.qa, repair_order_id=ro.pk, result="fail", notes="异响", idempotency_key="qa-1"
+        )
+    ro.refresh_from_db()
+    assert ro.inspections_failed == 1
+    assert ro.inspections.count() == 1
+    with pytest.raises(DomainError) as excinfo:  # the same key for another request is refused
+        services.repair_order_inspect(actor=people.qa, repair_order_id=ro.pk, result="pass", idempotency_key="qa-1")
+    assert excinfo.value.code == "idempotency_key_reused"

@@ -142,7 +142,7 @@ def _locked(actor: Any, repair_order_id: int, action: str) -> tuple[RepairOrder,
     if found is None:
         raise NotFound()
     wo = WorkOrder.objects.select_for_update().get(pk=found)
-    ro = RepairOrder.objects.select_for_update().select_related("repairer").get(pk=repair_order_id)
+    ro = RepairOrder.objects.select_for_update(of=("self",)).select_related("repairer").get(pk=repair_order_id)
     refusal = action_refusal(actor=actor, action=action, ro=ro)
     if refusal is not None:
         raise refusal
