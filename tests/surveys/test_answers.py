@@ -154,3 +154,17 @@ def test_r9_2_phone_survey_of_an_open_work_order_is_refused():
     with pytest.raises(DomainError) as refused:
         services.answer_by_phone(actor=UserFactory(role="qa"), work_order_id=wo.pk, scores=GOOD, text=GOOD_TEXT)
     assert refused.value.code == "work_order_not_closed"
+
+
+def test_r9_5_an_administrator_edits_the_abusive_word_list_in_the_admin(client):
+    from tests.factories import PASSWORD
+
+    admin = UserFactory(role="admin", is_staff=True)
+    client.login(username=admin.username, password=PASSWORD)
+    assert client.get("/admin/surveys/abusiveword/").status_code == 200
+    response = client.post("/admin/surveys/abusiveword/add/", {"word": "骗子"})
+    assert response.status_code == 302
+    assert AbusiveWord.objects.filter(word="骗子").exists()
+    agent = UserFactory(role="agent", is_staff=True)
+    client.login(username=agent.username, password=PASSWORD)
+    assert client.get("/admin/surveys/abusiveword/").status_code == 403
