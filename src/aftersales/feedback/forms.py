@@ -7,10 +7,20 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.limits import MAX_ID
 from aftersales.feedback.models import Complaint, Incident, Level, Opinion, QualityFeedback
 from aftersales.web.forms import FilterForm, service_required
 from aftersales.workorders.forms import DateTimeLocalInput
 from aftersales.workorders.models import Channel
+
+
+class IdField(forms.IntegerField):
+    """An id from a select: beyond the database's integers it is no id (never an overflow)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
 
 
 def _blank(choices: Any, label: Any) -> list[tuple[str, Any]]:
@@ -20,7 +30,7 @@ def _blank(choices: Any, label: Any) -> list[tuple[str, Any]]:
 class IncidentFilterForm(FilterForm):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=_blank(Incident.Status.choices, _("All")))
     level = forms.ChoiceField(label=_("Level"), required=False, choices=_blank(Level.choices, _("All levels")))
-    product_model = forms.IntegerField(label=_("Product model"), required=False, min_value=1, widget=forms.HiddenInput)
+    product_model = IdField(label=_("Product model"), required=False, min_value=1, widget=forms.HiddenInput)
     batch = forms.CharField(label=_("Batch / lot"), required=False, max_length=64)
 
 
@@ -40,12 +50,8 @@ class ComplaintForm(forms.Form):
             label=_("Complaint about"), required=False, choices=Complaint.About.choices, widget=forms.RadioSelect
         )
     )
-    about_person = forms.IntegerField(
-        label=_("Person complained about"), required=False, min_value=1, widget=forms.Select
-    )
-    about_work_order = forms.IntegerField(
-        label=_("Previous work order"), required=False, min_value=1, widget=forms.Select
-    )
+    about_person = IdField(label=_("Person complained about"), required=False, min_value=1, widget=forms.Select)
+    about_work_order = IdField(label=_("Previous work order"), required=False, min_value=1, widget=forms.Select)
     content = service_required(
         forms.CharField(
             label=_("What the customer complains about"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -83,7 +89,7 @@ class AcknowledgeForm(forms.Form):
 
 
 class HandleForm(forms.Form):
-    owner = forms.IntegerField(label=_("Handling owner"), required=False, min_value=1, widget=forms.Select)
+    owner = IdField(label=_("Handling owner"), required=False, min_value=1, widget=forms.Select)
     investigation = forms.CharField(
         label=_("Investigation notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -103,8 +109,10 @@ class HandleForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     satisfaction = service_required(
-        forms.IntegerField(
+        forms.IntegerField(  # 1 to 10 is the service's rule, named on the field
             label=_("Satisfaction (1-10)"),
+            min_value=-MAX_ID,
+            max_value=MAX_ID,
             required=False,
             widget=forms.NumberInput(attrs={"min": 1, "max": 10, "inputmode": "numeric"}),
         )
@@ -113,7 +121,7 @@ class FollowUpForm(forms.Form):
 
 
 class QualityForm(forms.Form):
-    product_model = service_required(forms.IntegerField(label=_("Product model"), required=False, widget=forms.Select))
+    product_model = service_required(IdField(label=_("Product model"), required=False, widget=forms.Select))
     batch = forms.CharField(label=_("Batch / lot"), required=False, max_length=64)
     serials = forms.CharField(
         label=_("Serial numbers"),
@@ -164,7 +172,7 @@ class OpinionForm(forms.Form):
     department = service_required(
         forms.ChoiceField(label=_("Responsible department"), required=False, choices=Opinion.Department.choices)
     )
-    technician = forms.IntegerField(label=_("Praised technician"), required=False, min_value=1, widget=forms.Select)
+    technician = IdField(label=_("Praised technician"), required=False, min_value=1, widget=forms.Select)
 
     def __init__(self, *args: Any, technicians: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from aftersales.core.errors import DomainError
+from aftersales.core.limits import MAX_ID
 from aftersales.feedback import complaints, incidents, quality, selectors
 from aftersales.feedback.forms import (
     AcknowledgeForm,
@@ -320,7 +321,7 @@ QUALITY_STEP_LABELS = {
 def _scoped_work_order(request: HttpRequest, value: str | None) -> Any:
     from aftersales.workorders.selectors import work_order_scope
 
-    if not value or not value.isdigit():
+    if not value or not value.isdigit() or int(value) > MAX_ID:
         return None
     wo = (
         work_order_scope(actor=request.user)
@@ -463,7 +464,7 @@ def opinion_create(request: HttpRequest) -> HttpResponse:
     wo = _scoped_work_order(request, request.GET.get("work_order") or request.POST.get("work_order"))
     customer = wo.customer if wo else None
     raw_customer = request.GET.get("customer") or request.POST.get("customer")
-    if customer is None and raw_customer and raw_customer.isdigit():
+    if customer is None and raw_customer and raw_customer.isdigit() and int(raw_customer) <= MAX_ID:
         customer = customer_scope(actor=request.user).filter(pk=int(raw_customer)).first()
         if customer is None:
             raise Http404
