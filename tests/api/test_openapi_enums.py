@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 import importlib
+import pkgutil
 import typing
 
 import pytest
@@ -21,6 +22,7 @@ from pydantic import BaseModel
 
 from aftersales.api.main import api
 from aftersales.customers.models import Customer
+from aftersales.parts.models import CustomerProperty
 from aftersales.sla.models import SlaExtension, TargetKind
 from aftersales.sla.selectors import COMPLIANCE_DIMENSIONS, OUTCOMES
 from aftersales.workorders import selectors as work_order_selectors
@@ -60,6 +62,7 @@ SERVER_ACCEPTS = {
     "CustomerCommunicationIn.direction": _choices(Communication, "direction"),
     "ExtendIn.channel": _choices(SlaExtension, "channel"),
     "ComplianceQuery.by": set(COMPLIANCE_DIMENSIONS),
+    "PropertyFilter.status": _choices(CustomerProperty, "status"),  # customer property (R-7.3)
 }
 INPUT_SUFFIXES = ("In", "Patch", "Filter", "Query")
 
@@ -70,12 +73,14 @@ def doc():
 
 
 def _api_classes() -> list[type[BaseModel]]:
-    """Every pydantic class of the API modules (``<app>.schemas`` and ``<app>.api``)."""
+    """Every pydantic class of the API modules (``<app>.schemas`` and ``<app>.api``, and an app's
+    sub-domain ones such as ``parts.property_schemas`` / ``parts.property_api``)."""
     found = []
     for config in apps.get_app_configs():
         if not config.name.startswith("aftersales."):
             continue
-        for part in ("schemas", "api"):
+        names = [m.name for m in pkgutil.iter_modules(config.module.__path__)]
+        for part in sorted({"schemas", "api"} | {n for n in names if n.endswith(("_schemas", "_api"))}):
             try:
                 module = importlib.import_module(f"{config.name}.{part}")
             except ModuleNotFoundError:
