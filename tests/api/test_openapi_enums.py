@@ -22,7 +22,10 @@ from pydantic import BaseModel
 
 from aftersales.api.main import api
 from aftersales.customers.models import Customer
-from aftersales.parts.models import CustomerProperty
+from aftersales.feedback.models import Complaint, Incident, Opinion, QualityFeedback
+from aftersales.parts.models import CustomerProperty, MoveKind, Warehouse
+from aftersales.repairs.models import Accessory, AgreementChannel, Inspection, Shipment
+from aftersales.repairs.states import Status as RepairStatus
 from aftersales.sla.models import SlaExtension, TargetKind
 from aftersales.sla.selectors import COMPLIANCE_DIMENSIONS, OUTCOMES
 from aftersales.workorders import selectors as work_order_selectors
@@ -63,6 +66,26 @@ SERVER_ACCEPTS = {
     "ExtendIn.channel": _choices(SlaExtension, "channel"),
     "ComplianceQuery.by": set(COMPLIANCE_DIMENSIONS),
     "PropertyFilter.status": _choices(CustomerProperty, "status"),  # customer property (R-7.3)
+    # parts (R-7): the moves a client may post; the others are the services' own
+    "WarehouseIn.kind": set(Warehouse.Kind.values),
+    "StockMoveIn.kind": {MoveKind.RECEIPT, MoveKind.ADJUSTMENT, "transfer"},
+    # repairs and shipments (R-6.5, R-6.6)
+    "RepairListQuery.status": set(RepairStatus.values),
+    "ReceiveIn.accessories": set(Accessory.values),
+    "InspectIn.result": set(Inspection.Result.values),
+    "AgreementIn.channel": set(AgreementChannel.values),
+    "ShipIn.carrier": set(Shipment.Carrier.values),
+    "ShipmentIn.carrier": set(Shipment.Carrier.values),
+    "ShipmentIn.contents": set(Shipment.Contents.values),
+    # complaints, quality feedback, opinions, incidents (R-8)
+    "IncidentQuery.status": {"", *Incident.Status.values},
+    "ComplaintIn.about": set(Complaint.About.values),
+    "ComplaintIn.mood": set(Complaint.Mood.values),
+    "HandleIn.agreed_how": {"", *Complaint.AgreedHow.values},
+    "QualityIn.frequency": set(QualityFeedback.Frequency.values),
+    "QualityStepIn.step": {"analyse", "act", "verify", "close"},
+    "OpinionIn.kind": set(Opinion.Kind.values),
+    "OpinionIn.department": set(Opinion.Department.values),
 }
 INPUT_SUFFIXES = ("In", "Patch", "Filter", "Query")
 

@@ -219,3 +219,48 @@ for _role, _codenames in {
     Role.QUALITY: SURVEYS_SCORES,
 }.items():
     ROLE_PERMISSIONS[_role] = [*ROLE_PERMISSIONS[_role], *_codenames]
+
+# Complaints, feedback and batch incidents (R-8; feedback migration 0002 grants the same).
+FEEDBACK_GRANTS: dict[str, list[str]] = {
+    Role.ADMIN: [
+        "view_incident",
+        "manage_incident",
+        "add_complaint",
+        "handle_complaint",
+        "follow_up_complaint",
+        "raise_qualityfeedback",
+        "view_qualityfeedback",
+        "handle_qualityfeedback",
+        "add_opinion",
+        "view_opinion",
+        "change_opinion",
+        "view_feedbackrule",
+        "change_feedbackrule",
+    ],
+    Role.AGENT: ["add_complaint", "raise_qualityfeedback", "add_opinion", "view_opinion", "change_opinion"],
+    Role.DISPATCHER: ["raise_qualityfeedback", "add_opinion", "view_opinion"],
+    Role.TECHNICIAN: ["raise_qualityfeedback"],
+    Role.EXPERT: ["view_incident", "raise_qualityfeedback"],
+    Role.QA: ["follow_up_complaint", "raise_qualityfeedback", "view_opinion"],
+    Role.SUPERVISOR: [
+        "view_incident",
+        "add_complaint",
+        "handle_complaint",
+        "follow_up_complaint",
+        "raise_qualityfeedback",
+        "view_qualityfeedback",
+        "add_opinion",
+        "view_opinion",
+        "change_opinion",
+    ],
+    Role.EXECUTIVE: ["view_incident", "manage_incident", "view_qualityfeedback", "view_opinion"],
+    Role.QUALITY: [
+        "view_incident",
+        "raise_qualityfeedback",
+        "view_qualityfeedback",
+        "handle_qualityfeedback",
+        "view_opinion",
+    ],
+}
+for _role, _codenames in FEEDBACK_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = [*ROLE_PERMISSIONS[_role], *(f"feedback.{c}" for c in _codenames)]

@@ -14,11 +14,11 @@ from aftersales.repairs.models import RepairOrder, Shipment
 from aftersales.repairs.schemas import (
     AgreementIn,
     AgreementOut,
-    AssignIn,
     DeliverIn,
     DiagnoseIn,
     InspectIn,
     ReceiveIn,
+    RepairAssignIn,
     RepairDoneIn,
     RepairOrderIn,
     RepairOrderListOut,
@@ -136,7 +136,7 @@ def repair_order_receive(
 
 @router.post("/repair-orders/{repair_order_id}/assign", response=responses({200: RepairOrderOut}))
 def repair_order_assign(
-    request: HttpRequest, repair_order_id: PathId, payload: AssignIn, idempotency_key: IdempotencyKey = None
+    request: HttpRequest, repair_order_id: PathId, payload: RepairAssignIn, idempotency_key: IdempotencyKey = None
 ) -> Any:
     return _action(request, services.repair_order_assign, repair_order_id, idempotency_key, **payload.dict())
 

@@ -31,7 +31,7 @@ class ReceiveIn(Schema):
     received_at: Moment | None = Field(None, description="When it arrived; now when omitted.")
 
 
-class AssignIn(Schema):
+class RepairAssignIn(Schema):
     repairer_id: Id
     note: Text(MAX_TEXT) = ""  # type: ignore[valid-type]
 
