@@ -35,9 +35,9 @@ from aftersales.core.models import OutboxMessage, Region
 from aftersales.customers.models import Contact, Customer, CustomerCategory, InstalledProduct
 from aftersales.customers.services import contact_create, customer_create, installed_product_create
 from aftersales.demo.clock import Clock, simulated
-from aftersales.parts import property_demo
 from aftersales.feedback import demo as feedback_demo
 from aftersales.parts import demo as parts_demo
+from aftersales.parts import property_demo
 from aftersales.repairs import demo as repairs_demo
 from aftersales.surveys import demo as surveys_demo
 from aftersales.workorders import services as wo_services
