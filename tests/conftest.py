@@ -67,7 +67,9 @@ def _restore_role_groups(sender, **kwargs):
     if sender.name == "aftersales.surveys":
         # The roles' survey permissions (R-9), by their migration.
         importlib.import_module("aftersales.surveys.migrations.0002_grant_survey_permissions").grant_permissions(apps)
-        importlib.import_module("aftersales.surveys.migrations.0004_grant_improvement_permission").grant_permissions(apps)
+        importlib.import_module("aftersales.surveys.migrations.0004_grant_improvement_permission").grant_permissions(
+            apps
+        )
     if sender.name == "aftersales.feedback":
         # The roles' feedback permissions and the default rule row (R-8), by their migration.
         feedback = importlib.import_module("aftersales.feedback.migrations.0002_grant_permissions_and_rule")

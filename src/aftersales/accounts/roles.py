@@ -262,5 +262,8 @@ FEEDBACK_GRANTS: dict[str, list[str]] = {
         "view_opinion",
     ],
 }
-for _role, _codenames in FEEDBACK_GRANTS.items():
-    ROLE_PERMISSIONS[_role] = [*ROLE_PERMISSIONS[_role], *(f"feedback.{c}" for c in _codenames)]
+for _feedback_role, _feedback_codenames in FEEDBACK_GRANTS.items():
+    ROLE_PERMISSIONS[_feedback_role] = [
+        *ROLE_PERMISSIONS[_feedback_role],
+        *(f"feedback.{codename}" for codename in _feedback_codenames),
+    ]
