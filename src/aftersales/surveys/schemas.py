@@ -5,7 +5,7 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from aftersales.api.schemas import Moment
+from aftersales.api.schemas import Id, Moment
 
 
 class ScoresIn(Schema):
@@ -23,7 +23,7 @@ class ScoresIn(Schema):
 class PhoneAnswerIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    work_order_id: Any = None
+    work_order_id: Id | None = None
     scores: ScoresIn
     text: str = Field("", max_length=2000)
 
