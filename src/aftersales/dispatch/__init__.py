@@ -1,0 +1,1 @@
+"""Dispatch: matching, assignment, approvals and service notices (R-5)."""

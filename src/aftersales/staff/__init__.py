@@ -1,0 +1,1 @@
+"""Staff profiles, certifications, training and performance (R-10)."""
