@@ -267,3 +267,58 @@ for _feedback_role, _feedback_codenames in FEEDBACK_GRANTS.items():
         *ROLE_PERMISSIONS[_feedback_role],
         *(f"feedback.{codename}" for codename in _feedback_codenames),
     ]
+
+# Appointments (R-6.1; fieldservice migration 0002 grants the same): dispatchers and supervisors
+# book, reschedule and cancel; the desk, QA, quality and executives see every appointment; a
+# technician sees their own (scope); a customer their organisation's through the portal.
+APPOINTMENTS_READ = ["view_appointment", "view_all_appointments"]
+APPOINTMENTS_MANAGE = [*APPOINTMENTS_READ, "manage_appointment"]
+APPOINTMENT_GRANTS: dict[str, list[str]] = {
+    Role.ADMIN: APPOINTMENTS_MANAGE,
+    Role.DISPATCHER: APPOINTMENTS_MANAGE,
+    Role.SUPERVISOR: APPOINTMENTS_MANAGE,
+    Role.AGENT: APPOINTMENTS_READ,
+    Role.QA: APPOINTMENTS_READ,
+    Role.QUALITY: APPOINTMENTS_READ,
+    Role.EXECUTIVE: APPOINTMENTS_READ,
+    Role.TECHNICIAN: ["view_appointment"],
+}
+for _appt_role, _appt_codenames in APPOINTMENT_GRANTS.items():
+    ROLE_PERMISSIONS[_appt_role] = [
+        *ROLE_PERMISSIONS[_appt_role],
+        *(f"fieldservice.{codename}" for codename in _appt_codenames),
+    ]
+
+# Staff profiles and certifications (R-10.1; staff migration 0002 grants the same): supervisors
+# and administrators maintain them, dispatchers and executives see them; anyone else sees their own.
+STAFF_GRANTS: dict[str, list[str]] = {
+    Role.ADMIN: ["view_staffprofile", "manage_staffprofile"],
+    Role.SUPERVISOR: ["view_staffprofile", "manage_staffprofile"],
+    Role.DISPATCHER: ["view_staffprofile"],
+    Role.EXECUTIVE: ["view_staffprofile"],
+}
+for _staff_role, _staff_codenames in STAFF_GRANTS.items():
+    ROLE_PERMISSIONS[_staff_role] = [
+        *ROLE_PERMISSIONS[_staff_role],
+        *(f"staff.{codename}" for codename in _staff_codenames),
+    ]
+
+# Visits and service reports (R-6.2–; fieldservice migration 0004 grants the same):
+# technicians record their own visits, supervisors review the reports, the desk and oversight
+# roles see every visit.
+VISIT_SEE_ALL = ["view_visit", "view_all_visits"]
+VISIT_GRANTS: dict[str, list[str]] = {
+    Role.ADMIN: [*VISIT_SEE_ALL, "review_visit"],
+    Role.SUPERVISOR: [*VISIT_SEE_ALL, "review_visit"],
+    Role.TECHNICIAN: ["view_visit", "record_visit"],
+    Role.DISPATCHER: VISIT_SEE_ALL,
+    Role.AGENT: VISIT_SEE_ALL,
+    Role.QA: VISIT_SEE_ALL,
+    Role.QUALITY: VISIT_SEE_ALL,
+    Role.EXECUTIVE: VISIT_SEE_ALL,
+}
+for _visit_role, _visit_codenames in VISIT_GRANTS.items():
+    ROLE_PERMISSIONS[_visit_role] = [
+        *ROLE_PERMISSIONS[_visit_role],
+        *(f"fieldservice.{codename}" for codename in _visit_codenames),
+    ]

@@ -1,0 +1,188 @@
+"""Reads of appointments, already scoped to the actor (R-13.1), and the free-slot search.
+
+Scope (one rule for pages and API): staff with ``fieldservice.view_all_appointments``
+(dispatchers, supervisors, executives) see every appointment; a technician their own; a customer
+(portal user) those of their organisation's work orders; everyone else nothing. Out of scope is
+"not found".
+
+``next_free_slot`` and ``open_appointments`` are also called by the dispatch proposals (they take
+ids, not an actor: the caller has already decided who may see the proposal).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from aftersales.core.errors import NotFound
+from aftersales.fieldservice import conf
+from aftersales.fieldservice.models import Appointment, AppointmentChange, AppointmentStatus
+from aftersales.sla import clocks
+from aftersales.sla import selectors as sla_selectors
+
+LIST_LIMIT = 500
+
+
+def _tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[local midnight, next local midnight) of ``day``."""
+    start = dt.datetime.combine(day, dt.time(), tzinfo=_tz())
+    return start, start + dt.timedelta(days=1)
+
+
+# ---- for dispatch (ids, no actor) -----------------------------------------------------------
+def open_appointments(*, technician_id: int, day: dt.date) -> list[Appointment]:
+    """The technician's scheduled appointments that overlap the local ``day``, by start."""
+    start, end = day_bounds(day)
+    return list(
+        Appointment.objects.filter(
+            technician_id=technician_id,
+            status=AppointmentStatus.SCHEDULED,
+            starts_at__lt=end,
+            ends_at__gt=start,
+        )
+        .select_related("work_order")
+        .order_by("starts_at", "id")
+    )
+
+
+def busy_windows(
+    *, technician_id: int, start: dt.datetime, end: dt.datetime, exclude_id: int | None = None
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """(start, end) of the technician's scheduled appointments overlapping [start, end)."""
+    qs = Appointment.objects.filter(
+        technician_id=technician_id, status=AppointmentStatus.SCHEDULED, starts_at__lt=end, ends_at__gt=start
+    )
+    if exclude_id is not None:
+        qs = qs.exclude(pk=exclude_id)
+    return list(qs.order_by("starts_at", "id").values_list("starts_at", "ends_at"))
+
+
+def conflicting_appointment(
+    *, technician_id: int, starts_at: dt.datetime, ends_at: dt.datetime, exclude_id: int | None = None
+) -> Appointment | None:
+    """The first scheduled appointment of the technician that overlaps [starts_at, ends_at)."""
+    qs = Appointment.objects.filter(
+        technician_id=technician_id,
+        status=AppointmentStatus.SCHEDULED,
+        starts_at__lt=ends_at,
+        ends_at__gt=starts_at,
+    )
+    if exclude_id is not None:
+        qs = qs.exclude(pk=exclude_id)
+    return qs.select_related("work_order").order_by("starts_at", "id").first()
+
+
+def slot_starts(*, day: dt.date, calendar_id: int | None = None) -> list[dt.datetime]:
+    """The slot start times of a working ``day``: from each working period's start, one slot
+    (``FIELD_SLOT_MINUTES``) after the other while the slot fits in the period. None on a day off."""
+    if not clocks.is_working_day(day, calendar_id):
+        return []
+    cal_id = calendar_id if calendar_id is not None else sla_selectors.calendar_default_id()
+    step = dt.timedelta(minutes=conf.slot_minutes())
+    tz = _tz()
+    starts: list[dt.datetime] = []
+    for p_start, p_end in sla_selectors.calendar_periods(calendar_id=cal_id):
+        s = dt.datetime.combine(day, p_start, tzinfo=tz)
+        end = dt.datetime.combine(day, p_end, tzinfo=tz) if p_end != dt.time() else s.replace(hour=0) + dt.timedelta(1)
+        while s + step <= end:
+            starts.append(s)
+            s += step
+    return starts
+
+
+def next_free_slot(*, technician_id: int, now: dt.datetime, calendar_id: int | None = None) -> dt.datetime | None:
+    """The start of the technician's first free slot at or after ``now`` on the working calendar
+    (the default SLA calendar unless ``calendar_id``), within ``FIELD_SLOT_HORIZON_DAYS``; None
+    when every slot is taken. A slot is free when no scheduled appointment overlaps it.
+    Two queries at most (the appointments of the horizon, the calendar's periods; the calendar's
+    days are cached by the SLA clocks)."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    tz = _tz()
+    local_now = now.astimezone(tz)
+    horizon = conf.slot_horizon_days()
+    step = dt.timedelta(minutes=conf.slot_minutes())
+    first_day = local_now.date()
+    _, horizon_end = day_bounds(first_day + dt.timedelta(days=horizon - 1))
+    busy = busy_windows(technician_id=technician_id, start=now, end=horizon_end)
+    ends = [b[1] for b in busy]  # sorted by start; ends are increasing enough to bisect a start
+    for offset in range(horizon):
+        for start in slot_starts(day=first_day + dt.timedelta(days=offset), calendar_id=calendar_id):
+            if start < now:
+                continue
+            end = start + step
+            # Any busy window with start < end and end > start overlaps.
+            i = bisect_left(ends, start)
+            overlaps = any(b_start < end and b_end > start for b_start, b_end in busy[max(0, i - 1) :])
+            if not overlaps:
+                return start
+    return None
+
+
+# ---- scoped reads (pages and API) -----------------------------------------------------------
+def is_portal_user(actor: Any) -> bool:
+    return bool(getattr(actor, "customer_id", None))
+
+
+def appointment_scope(*, actor: Any) -> QuerySet[Appointment]:
+    qs = Appointment.objects.all()
+    if not getattr(actor, "is_authenticated", False):
+        return qs.none()
+    if is_portal_user(actor):
+        return qs.filter(work_order__customer_id=actor.customer_id)
+    if actor.has_perm("fieldservice.view_all_appointments"):
+        return qs
+    if actor.has_perm("fieldservice.view_appointment"):
+        return qs.filter(technician=actor)
+    return qs.none()
+
+
+def appointment_get(*, actor: Any, appointment_id: int) -> Appointment:
+    appt = (
+        appointment_scope(actor=actor)
+        .select_related("work_order__customer", "technician", "created_by")
+        .filter(pk=appointment_id)
+        .first()
+    )
+    if appt is None:
+        raise NotFound()
+    return appt
+
+
+def appointment_list(
+    *,
+    actor: Any,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    technician_id: int | None = None,
+    work_order_id: int | None = None,
+    status: str | None = None,
+    limit: int = LIST_LIMIT,
+) -> list[Appointment]:
+    """Appointments overlapping [start, end) (either bound optional), by start; at most ``limit``."""
+    qs = appointment_scope(actor=actor).select_related("work_order__customer", "technician")
+    if start is not None:
+        qs = qs.filter(ends_at__gt=start)
+    if end is not None:
+        qs = qs.filter(starts_at__lt=end)
+    if technician_id is not None:
+        qs = qs.filter(technician_id=technician_id)
+    if work_order_id is not None:
+        qs = qs.filter(work_order_id=work_order_id)
+    if status:
+        qs = qs.filter(status=status)
+    return list(qs.order_by("starts_at", "id")[:limit])
+
+
+def appointment_changes(*, appointment: Appointment) -> list[AppointmentChange]:
+    """The appointment's reschedules in order (the appointment was found through the scope)."""
+    return list(appointment.changes.select_related("actor", "from_technician", "to_technician").order_by("at", "id"))
