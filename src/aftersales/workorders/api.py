@@ -25,6 +25,7 @@ from aftersales.workorders.schemas import (
     CustomerHistoryOut,
     NoteIn,
     PriorityIn,
+    ProductChangeIn,
     ReasonIn,
     ResolveIn,
     StartIn,
@@ -166,6 +167,16 @@ def work_order_reopen(request: HttpRequest, work_order_id: PathId, payload: Reas
     return _detail(request, work_order_id)
 
 
+@router.post("/work-orders/{work_order_id}/cancel", response=responses({200: WorkOrderOut}))
+def work_order_cancel(request: HttpRequest, work_order_id: PathId, payload: ReasonIn = EMPTY_REASON) -> Any:
+    """Cancel an open work order with a `reason` (required): the customer withdrew it, a
+    duplicate, raised in error. Its reserved parts go back to stock, its SLA targets no longer
+    apply, it no longer counts as a fault report of its batch, no survey follows. Final: it can be
+    archived, not reopened. 409 `repair_order_open` while its product is on an open repair order."""
+    services.work_order_cancel(actor=request.user, work_order_id=work_order_id, reason=payload.reason)
+    return _detail(request, work_order_id)
+
+
 @router.post("/work-orders/{work_order_id}/archive", response=responses({200: WorkOrderOut}))
 def work_order_archive(request: HttpRequest, work_order_id: PathId) -> Any:
     """Archived work orders are read-only (R-3.8)."""
@@ -178,6 +189,17 @@ def work_order_set_priority(request: HttpRequest, work_order_id: PathId, payload
     """Change the priority with a reason (R-3.3); the SLA targets are computed again (R-4.2).
     A work order outside the caller's scope is 404 before any permission check."""
     services.work_order_set_priority(actor=request.user, work_order_id=work_order_id, **payload.dict())
+    return _detail(request, work_order_id)
+
+
+@router.post("/work-orders/{work_order_id}/product", response=responses({200: WorkOrderOut}))
+def work_order_product_change(request: HttpRequest, work_order_id: PathId, payload: ProductChangeIn) -> Any:
+    """Correct the installed product (another of the same customer's), with a `reason`; model,
+    line and serial follow it, the timeline says from what to what, and the batch-fault count
+    moves to the new model and batch (R-8.4). Who takes requests may (agents, dispatchers,
+    supervisors): others 403; a product the caller may not see 404 naming `installed_product_id`,
+    another customer's or the same product 422 naming it; archived 409 `read_only`."""
+    services.work_order_product_change(actor=request.user, work_order_id=work_order_id, **payload.dict())
     return _detail(request, work_order_id)
 
 

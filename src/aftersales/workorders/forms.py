@@ -338,6 +338,17 @@ class CloseForm(forms.Form):
     )
 
 
+class CancelForm(forms.Form):
+    reason = service_required(
+        forms.CharField(
+            label=_("Reason for cancelling"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text=_("For example: the customer withdrew the request, a duplicate, raised in error."),
+        )
+    )
+
+
 class EmptyForm(forms.Form):
     pass
 
@@ -370,6 +381,21 @@ class PriorityForm(forms.Form):
     reason = service_required(
         forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     )
+
+
+class ProductChangeForm(forms.Form):
+    """R-8.4: correct the product the work order is about (another of its customer's); the
+    batch-fault count moves with it. ``products``: (id, label) of the customer's other products."""
+
+    installed_product = forms.TypedChoiceField(label=_("Correct product"), coerce=int)
+    reason = service_required(
+        forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    )
+
+    def __init__(self, *args: Any, products: Iterable[tuple[int, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.TypedChoiceField, self.fields["installed_product"])
+        field.choices = [("", "—"), *products]
 
 
 class ExtendForm(forms.Form):

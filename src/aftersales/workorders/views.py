@@ -41,6 +41,7 @@ from aftersales.workorders import intake_views, selectors, services
 from aftersales.workorders.forms import (
     NOBODY,
     AssignForm,
+    CancelForm,
     CloseForm,
     CommunicationForm,
     ConfirmForm,
@@ -51,6 +52,7 @@ from aftersales.workorders.forms import (
     NewCustomerForm,
     NoteForm,
     PriorityForm,
+    ProductChangeForm,
     ProgressNoteForm,
     ReasonForm,
     ResolveForm,
@@ -79,6 +81,10 @@ _ONE_DAY = dt.timedelta(days=1)
 # Sent after the swap has settled (HX-Trigger-After-Settle), so the promise's request reads the
 # values just swapped into the form, not the old ones.
 INTAKE_CHANGED = "intake-changed"
+# Correcting the product (R-8.4): an action of the detail page, offered from the customer's
+# other products (at most this many).
+PRODUCT = "product"
+OTHER_PRODUCTS_LIMIT = 50
 
 
 def _user(request: HttpRequest) -> User:
@@ -342,6 +348,14 @@ ACTIONS: dict[str, ActionSpec] = {
         button="btn-outline-dark",
         icon="archive",
     ),
+    Action.CANCEL: ActionSpec(
+        Action.CANCEL.label,
+        CancelForm,
+        lambda u, pk, d: services.work_order_cancel(actor=u, work_order_id=pk, **d),
+        gettext_lazy("The work order was cancelled; its reserved parts went back to stock."),
+        button="btn-outline-danger",
+        icon="x-circle",
+    ),
     # Not lifecycle moves, but posted and shown the same way.
     "note": ActionSpec(
         gettext_lazy("Add progress note"),
@@ -367,6 +381,17 @@ ACTIONS: dict[str, ActionSpec] = {
         gettext_lazy("The priority was changed; the SLA targets were computed again."),
         button="btn-outline-warning",
         icon="flag",
+    ),
+    # R-8.4: the product taken at intake was the wrong one; the batch-fault count moves with it.
+    PRODUCT: ActionSpec(
+        gettext_lazy("Correct the product"),
+        ProductChangeForm,
+        lambda u, pk, d: services.work_order_product_change(
+            actor=u, work_order_id=pk, installed_product_id=d["installed_product"], reason=d["reason"]
+        ),
+        gettext_lazy("The product was corrected; the batch-fault count moved with it."),
+        button="btn-outline-secondary",
+        icon="arrow-left-right",
     ),
     "extend": ActionSpec(
         gettext_lazy("Extend an SLA target"),
@@ -395,9 +420,31 @@ def _form_for(
         return CommunicationForm(initial={"at": local_now_input(), "direction": out}, auto_id=auto_id)
     if spec.form is StartForm and data is None and wo is not None:
         return StartForm(initial={"mode": likely_mode(wo)}, auto_id=auto_id)
+    if spec.form is ProductChangeForm:  # the customer's other products
+        return ProductChangeForm(data, products=_other_products(user, wo), auto_id=auto_id)
     if spec.form is ExtendForm:  # only this work order's open targets can be chosen
         return ExtendForm(data, targets=[t for t in targets or [] if t.target.is_open], auto_id=auto_id)
     return spec.form(data, auto_id=auto_id)
+
+
+def _other_products(user: Any, wo: WorkOrder | None) -> list[tuple[int, str]]:
+    """The work order's customer's other installed products the user may see (label: model code,
+    serial, batch), for correcting the product."""
+    if wo is None:
+        return []
+    cached = getattr(wo, "_other_products", None)  # asked by _offered, then by the form: one query
+    if cached is None:
+        products = (
+            customer_selectors.installed_product_scope(actor=user)
+            .filter(customer_id=wo.customer_id)
+            .exclude(pk=wo.installed_product_id or 0)
+            .order_by("product_model__code", "serial_number", "pk")[:OTHER_PRODUCTS_LIMIT]
+        )
+        cached = [
+            (p.pk, " · ".join(str(x) for x in (p.product_model.code, p.serial_number, p.batch) if x)) for p in products
+        ]
+        wo._other_products = cached  # type: ignore[attr-defined]
+    return cast("list[tuple[int, str]]", cached)
 
 
 def _offered(user: Any, wo: WorkOrder, sla_targets: list[Any]) -> list[str]:
@@ -412,6 +459,8 @@ def _offered(user: Any, wo: WorkOrder, sla_targets: list[Any]) -> list[str]:
     ]
     if wo.is_open and user.has_perm("workorders.handle_workorder") and any(t.target.is_open for t in sla_targets):
         names.append("extend")
+    if services.product_change_refusal(actor=user, wo=wo) is None and _other_products(user, wo):
+        names.append(PRODUCT)
     return names
 
 

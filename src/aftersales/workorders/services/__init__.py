@@ -36,6 +36,7 @@ from aftersales.workorders.services.lifecycle import (
     work_order_add_note,
     work_order_archive,
     work_order_assign,
+    work_order_cancel,
     work_order_close,
     work_order_confirm,
     work_order_reopen,
@@ -45,7 +46,7 @@ from aftersales.workorders.services.lifecycle import (
     work_order_start,
     work_order_wait,
 )
-from aftersales.workorders.services.product import work_order_product_change
+from aftersales.workorders.services.product import product_change_refusal, work_order_product_change
 
 __all__ = [
     "ATTACH",
@@ -62,6 +63,7 @@ __all__ = [
     "action_refusal",
     "available_actions",
     "communication_record",
+    "product_change_refusal",
     "propose_priority",
     "received_at_refusal",
     "work_order_acknowledge",
@@ -69,6 +71,7 @@ __all__ = [
     "work_order_add_request",
     "work_order_archive",
     "work_order_assign",
+    "work_order_cancel",
     "work_order_close",
     "work_order_confirm",
     "work_order_create",
