@@ -320,6 +320,14 @@ class PriorityIn(Schema):
     reason: Text(MAX_TEXT)
 
 
+class ProductChangeIn(Schema):
+    """Correct which of the customer's installed products the work order is about, and why; the
+    batch-fault count moves with it (R-8.4)."""
+
+    installed_product_id: Id
+    reason: Text(MAX_TEXT)
+
+
 class TimelineNoteIn(Schema):
     text: Text(MAX_TEXT)
 

@@ -11,19 +11,32 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.audit.services import record
-from aftersales.core.errors import PermissionDenied, ValidationFailed
+from aftersales.core.errors import DomainError, PermissionDenied, ValidationFailed
 from aftersales.customers.selectors import installed_product_scope
 from aftersales.feedback.counting import fault_report_move
+from aftersales.workorders.errors import WorkOrderErrorCode
 from aftersales.workorders.models import WorkOrder, WorkOrderEvent
 from aftersales.workorders.search import search_text
+from aftersales.workorders.selectors import is_portal_user
 from aftersales.workorders.services.common import MAX_TEXT, _event, _not_found
 from aftersales.workorders.services.hooks import work_order_lock
 
 
+def product_change_refusal(*, actor: Any, wo: WorkOrder) -> DomainError | None:
+    """Why ``actor`` may not correct ``wo``'s product now, or None. Who takes requests (an agent,
+    a dispatcher, a supervisor: ``workorders.add_workorder``) corrects what was taken; a portal
+    user never does, nor anyone on an archived (read-only) work order. The page offers the form
+    exactly when this returns None, and the service raises what it returns."""
+    if is_portal_user(actor) or not actor.has_perm("workorders.add_workorder"):
+        return PermissionDenied()
+    if wo.is_read_only:
+        return DomainError(WorkOrderErrorCode.READ_ONLY, _("Archived work orders are read-only."), status=409)
+    return None
+
+
 def work_order_product_change(*, actor: Any, work_order_id: int, installed_product_id: int, reason: str) -> WorkOrder:
-    """Put the work order on another of its customer's installed products, with a reason."""
-    if getattr(actor, "customer_id", None) or not actor.has_perm("workorders.add_workorder"):
-        raise PermissionDenied()
+    """Put the work order on another of its customer's installed products, with a reason. A work
+    order outside the actor's scope is 404 before any permission check (as every action)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed({"reason": _("Give the reason for the change.")})
@@ -31,6 +44,9 @@ def work_order_product_change(*, actor: Any, work_order_id: int, installed_produ
         raise ValidationFailed({"reason": _("The text is longer than %(max)d characters.") % {"max": MAX_TEXT}})
     with transaction.atomic():
         wo = work_order_lock(actor=actor, work_order_id=work_order_id)
+        refusal = product_change_refusal(actor=actor, wo=wo)
+        if refusal is not None:
+            raise refusal
         product = (
             installed_product_scope(actor=actor)
             .select_related("product_model__product_line", "customer")
