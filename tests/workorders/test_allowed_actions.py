@@ -37,6 +37,7 @@ PATHS = {
     Status.CONFIRMED: [Action.ASSIGN, Action.START, Action.RESOLVE, Action.CONFIRM],
     Status.CLOSED: [Action.ASSIGN, Action.START, Action.RESOLVE, Action.CONFIRM, Action.CLOSE],
     Status.ARCHIVED: [Action.ASSIGN, Action.START, Action.RESOLVE, Action.CONFIRM, Action.CLOSE, Action.ARCHIVE],
+    Status.CANCELLED: [Action.ASSIGN, Action.CANCEL],
 }
 
 
@@ -58,6 +59,7 @@ def _calls(actor: Any, pk: int, assignee: Any) -> dict[str, Callable[[], Any]]:
         Action.CLOSE: lambda: services.work_order_close(actor=actor, work_order_id=pk, reason="用户电话未接通"),
         Action.REOPEN: lambda: services.work_order_reopen(actor=actor, work_order_id=pk, reason="用户说仍不制冷"),
         Action.ARCHIVE: lambda: services.work_order_archive(actor=actor, work_order_id=pk),
+        Action.CANCEL: lambda: services.work_order_cancel(actor=actor, work_order_id=pk, reason="用户撤回"),
         services.NOTE: lambda: services.work_order_add_note(actor=actor, work_order_id=pk, text="已电话联系"),
         services.COMMUNICATION: lambda: services.communication_record(
             actor=actor, work_order_id=pk, kind="call", direction="out", summary="回电"

@@ -28,6 +28,7 @@ VERBS: dict[str, Promise] = {
     "close": _("Close"),
     "reopen": _("Reopen"),
     "archive": _("Archive"),
+    "cancel": _("Cancel work order"),
     "priority": _("Change priority"),
     "note": _("Add note"),
     "update": _("Edit details"),
@@ -56,6 +57,9 @@ VERBS: dict[str, Promise] = {
     "property_return": _("Return customer property"),
     "property_photos": _("Add photos"),
     "parts_import": _("Import parts"),
+    # The service-quality meeting and QA follow-up calls (surveys app, R-9.7, R-8.1).
+    "quality_meeting": _("Record the service-quality meeting"),
+    "follow_up_call": _("Record a follow-up call"),
 }
 
 # Record types that are no model of their own (a model's type is its verbose name).

@@ -78,7 +78,10 @@ class Key:
 
 def key_of(work_order: Any) -> Key | None:
     """What a work order counts towards, or None: a repair, guarantee or complaint whose
-    installed product has a batch (the product's model, which intake copies onto the order)."""
+    installed product has a batch (the product's model, which intake copies onto the order). A
+    cancelled work order (withdrawn, a duplicate, raised in error) reports no fault."""
+    if work_order.status == "cancelled":
+        return None
     if work_order.service_type not in COUNTED_SERVICE_TYPES or work_order.installed_product_id is None:
         return None
     product = work_order.installed_product

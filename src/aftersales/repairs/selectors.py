@@ -73,6 +73,12 @@ def repair_order_list(
     return list(qs.order_by(F("deadline_at").asc(nulls_last=True), "-id")[:limit])
 
 
+def work_order_has_open_repair(*, work_order_id: int) -> bool:
+    """Whether the work order's product is on an open repair order (not yet delivered back): the
+    work-order services ask before cancelling it, under their lock on the work order."""
+    return RepairOrder.objects.filter(work_order_id=work_order_id, status__in=sorted(OPEN_STATUSES)).exists()
+
+
 def repair_order_timeline(*, actor: Any, repair_order: RepairOrder) -> list[RepairEvent]:
     """The repair order's events in order (the repair order was found through the scope)."""
     return list(repair_order.events.select_related("actor").order_by("at", "id"))

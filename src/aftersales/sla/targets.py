@@ -295,6 +295,13 @@ def on_resolved(wo: Any, *, at: dt.datetime | None = None) -> None:
     refresh_next_due(wo)
 
 
+def on_cancelled(wo: Any, *, at: dt.datetime | None = None) -> None:
+    """The work order was cancelled: none of its open targets applies any more (no breach is
+    recorded for them later, an escalated one's breach is settled at this time)."""
+    _cancel(wo, _open(wo), _now(at))
+    refresh_next_due(wo)
+
+
 def on_reopened(wo: Any, *, at: dt.datetime | None = None) -> None:
     """Back in handling: progress updates are due again."""
     at = _now(at)

@@ -167,6 +167,16 @@ def work_order_reopen(request: HttpRequest, work_order_id: PathId, payload: Reas
     return _detail(request, work_order_id)
 
 
+@router.post("/work-orders/{work_order_id}/cancel", response=responses({200: WorkOrderOut}))
+def work_order_cancel(request: HttpRequest, work_order_id: PathId, payload: ReasonIn = EMPTY_REASON) -> Any:
+    """Cancel an open work order with a `reason` (required): the customer withdrew it, a
+    duplicate, raised in error. Its reserved parts go back to stock, its SLA targets no longer
+    apply, it no longer counts as a fault report of its batch, no survey follows. Final: it can be
+    archived, not reopened. 409 `repair_order_open` while its product is on an open repair order."""
+    services.work_order_cancel(actor=request.user, work_order_id=work_order_id, reason=payload.reason)
+    return _detail(request, work_order_id)
+
+
 @router.post("/work-orders/{work_order_id}/archive", response=responses({200: WorkOrderOut}))
 def work_order_archive(request: HttpRequest, work_order_id: PathId) -> Any:
     """Archived work orders are read-only (R-3.8)."""

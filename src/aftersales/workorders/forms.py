@@ -338,6 +338,17 @@ class CloseForm(forms.Form):
     )
 
 
+class CancelForm(forms.Form):
+    reason = service_required(
+        forms.CharField(
+            label=_("Reason for cancelling"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text=_("For example: the customer withdrew the request, a duplicate, raised in error."),
+        )
+    )
+
+
 class EmptyForm(forms.Form):
     pass
 

@@ -29,10 +29,11 @@ from aftersales.workorders.models import WorkOrder, WorkOrderEvent
 
 TOPIC_TYPE = "workorder"
 # Staff notifications: the inbox shows repeated ones of a kind about one work order as one row.
-ASSIGNED, RESOLVED, REOPENED = "assigned", "resolved", "reopened"
+ASSIGNED, RESOLVED, REOPENED, CANCELLED = "assigned", "resolved", "reopened", "cancelled"
 # What the customer is told (R-2.5 promise, R-3.5), once each per event.
 CUSTOMER_RECEIVED, CUSTOMER_ASSIGNED = "customer_received", "customer_assigned"
 CUSTOMER_RESOLVED, CUSTOMER_CLOSED = "customer_resolved", "customer_closed"
+CUSTOMER_CANCELLED = "customer_cancelled"
 CUSTOMER_LANGUAGE = "zh-hans"
 SMS_TEXT_MAX = 500
 # An SMS reaches a mainland mobile number only (a landline such as 021-6234 5678 cannot take one).
@@ -100,6 +101,22 @@ def work_order_reopened(wo: WorkOrder, *, event: WorkOrderEvent) -> None:
             kind=REOPENED,
             dedupe_key_prefix=f"wo:{wo.pk}:reopened:{event.pk}",
         )
+
+
+def work_order_cancelled(wo: WorkOrder, *, event: WorkOrderEvent) -> None:
+    """The handler no longer goes (unless they cancelled it themselves); the customer is told,
+    with no survey to follow (it is never closed)."""
+    if wo.assignee is not None and wo.assignee_id != event.actor_id:
+        with translation.override("zh-hans"):
+            notify_user(
+                user=wo.assignee,
+                subject=_("Work order %(number)s was cancelled") % {"number": wo.number},
+                body=_("Reason: %(reason)s") % {"reason": event.text[:200]},
+                topic=topic(wo),
+                kind=CANCELLED,
+                dedupe_key_prefix=f"wo:{wo.pk}:cancelled:{event.pk}",
+            )
+    _tell_customer(wo, CUSTOMER_CANCELLED, event=event)
 
 
 # --- the customer -----------------------------------------------------------------------------
@@ -183,6 +200,11 @@ def _customer_text(wo: WorkOrder, kind: str, *, promised: dict[str, dt.datetime]
             ]
         )
         return _("Your request %(number)s has been resolved") % number, body
+    if kind == CUSTOMER_CANCELLED:
+        body = (
+            _("Your request %(number)s has been cancelled. If you still need help, please contact us again.") % number
+        )
+        return _("Your request %(number)s has been cancelled") % number, body
     body = _("Your request %(number)s is closed. Thank you for your trust.") % number
     return _("Your request %(number)s is closed") % number, body
 

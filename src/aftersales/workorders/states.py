@@ -2,7 +2,9 @@
 
 new → acknowledged → assigned → in progress (remote / on site / returned to factory)
 ⇄ waiting (on customer / on parts) → resolved → confirmed → closed → archived;
-reopen from resolved / confirmed / closed when the customer says it is not fixed.
+reopen from resolved / confirmed / closed when the customer says it is not fixed;
+cancel from any open status with a reason (the customer withdrew, a duplicate, raised in error):
+cancelled is final like closed (archived later, never reopened), and no repair was done.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ class Status(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed by customer")
     CLOSED = "closed", _("Closed")
     ARCHIVED = "archived", _("Archived")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Action(models.TextChoices):
@@ -36,6 +39,7 @@ class Action(models.TextChoices):
     CLOSE = "close", _("Close")
     REOPEN = "reopen", _("Reopen")
     ARCHIVE = "archive", _("Archive")
+    CANCEL = "cancel", _("Cancel work order")
 
 
 class HandlingMode(models.TextChoices):
@@ -73,7 +77,9 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     Action.CONFIRM: (frozenset({Status.RESOLVED}), Status.CONFIRMED),
     Action.CLOSE: (frozenset({Status.RESOLVED, Status.CONFIRMED}), Status.CLOSED),
     Action.REOPEN: (frozenset({Status.RESOLVED, Status.CONFIRMED, Status.CLOSED}), Status.ASSIGNED),
-    Action.ARCHIVE: (frozenset({Status.CLOSED}), Status.ARCHIVED),
+    Action.ARCHIVE: (frozenset({Status.CLOSED, Status.CANCELLED}), Status.ARCHIVED),
+    # Withdrawn before it was solved: from every open status, never back (reopen is for "not fixed").
+    Action.CANCEL: (OPEN_STATUSES, Status.CANCELLED),
 }
 
 

@@ -41,6 +41,7 @@ from aftersales.workorders import intake_views, selectors, services
 from aftersales.workorders.forms import (
     NOBODY,
     AssignForm,
+    CancelForm,
     CloseForm,
     CommunicationForm,
     ConfirmForm,
@@ -346,6 +347,14 @@ ACTIONS: dict[str, ActionSpec] = {
         gettext_lazy("The work order was archived; it is read-only from now on."),
         button="btn-outline-dark",
         icon="archive",
+    ),
+    Action.CANCEL: ActionSpec(
+        Action.CANCEL.label,
+        CancelForm,
+        lambda u, pk, d: services.work_order_cancel(actor=u, work_order_id=pk, **d),
+        gettext_lazy("The work order was cancelled; its reserved parts went back to stock."),
+        button="btn-outline-danger",
+        icon="x-circle",
     ),
     # Not lifecycle moves, but posted and shown the same way.
     "note": ActionSpec(

@@ -21,6 +21,7 @@ CUSTOMER_STATUS: dict[str, tuple[Promise, str, str]] = {
     "confirmed": (pgettext_lazy("portal status", "Confirmed by you"), "success", "check2-circle"),
     "closed": (pgettext_lazy("portal status", "Completed"), "dark", "check2-all"),
     "archived": (pgettext_lazy("portal status", "Completed"), "dark", "check2-all"),
+    "cancelled": (pgettext_lazy("portal status", "Cancelled"), "secondary", "x-circle"),
 }
 _UNKNOWN = (pgettext_lazy("portal status", "In progress"), "secondary", "circle")
 

@@ -7,6 +7,7 @@ event and the access-log row, and leaves side effects only through the outbox.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.audit.services import record
 from aftersales.catalog.models import Priority, ServiceType
 from aftersales.core.errors import DomainError, PermissionDenied, ValidationFailed
+from aftersales.feedback.counting import fault_report_move
 from aftersales.parts import services as parts_services  # R-3.7: reserved parts are used on resolve
 from aftersales.sla import targets as sla_targets  # SLA hooks (R-4): see sla/targets.py
 from aftersales.workorders import notifications
@@ -35,7 +37,7 @@ from aftersales.workorders.services.common import (
     _optional_text,
     _required_reason,
 )
-from aftersales.workorders.services.hooks import work_order_lock
+from aftersales.workorders.services.hooks import assign_checks_run, work_order_lock
 from aftersales.workorders.states import TRANSITIONS, Action, HandlingMode, Status
 
 # ---------------------------------------------------------------------------------------
@@ -70,6 +72,7 @@ STAFF_RULES: dict[str, Callable[[Any, WorkOrder], bool]] = {
     Action.CLOSE: _perm("close_workorder"),
     Action.REOPEN: _either(_perm("close_workorder"), _perm("handle_workorder")),
     Action.ARCHIVE: _perm("archive_workorder"),
+    Action.CANCEL: _perm("close_workorder"),  # the desk that closes also withdraws a request
     NOTE: _either(_may_handle, _perm("record_communication")),
     ATTACH: _either(_may_handle, _perm("record_communication")),  # photos and documents, like a note
     COMMUNICATION: _perm("record_communication"),
@@ -159,6 +162,7 @@ def work_order_assign(*, actor: Any, work_order_id: int, assignee_id: int, note:
             raise _not_found("assignee_id", _("Choose an active staff member who handles work orders."))
         if wo.assignee_id == assignee.pk and wo.status == Status.ASSIGNED:
             raise ValidationFailed({"assignee_id": _("The work order is already assigned to this person.")})
+        assign_checks_run(work_order=wo, assignee=assignee)  # R-5.2: certifications (staff app)
         previous = wo.assignee
         event = _move(
             wo,
@@ -300,6 +304,41 @@ def work_order_reopen(*, actor: Any, work_order_id: int, reason: str) -> WorkOrd
         record(actor=actor, action="change", verb=Action.REOPEN, obj=wo)
         if wo.assignee is not None:
             notifications.work_order_reopened(wo, event=event)
+    return wo
+
+
+def work_order_cancel(*, actor: Any, work_order_id: int, reason: str, now: dt.datetime | None = None) -> WorkOrder:
+    """Withdraw an open work order that will not be solved (the customer withdrew it, a
+    duplicate, raised in error), with the reason, in one transaction: its reserved parts go back
+    to stock (R-7.2), its SLA targets no longer apply (never breached later, R-4), it stops
+    counting towards its batch's faults (R-8.4), and no survey is sent (it is never closed,
+    R-9.1). Not while its product is at the factory on an open repair order (R-6.5)."""
+    reason = _required_reason(reason, "reason", _("Say why the work order is cancelled."))
+    with transaction.atomic():
+        wo = _locked(actor, work_order_id, Action.CANCEL)
+        from aftersales.repairs.selectors import work_order_has_open_repair  # (import cycle)
+
+        if work_order_has_open_repair(work_order_id=wo.pk):
+            raise DomainError(
+                WorkOrderErrorCode.REPAIR_OPEN,
+                _("The product is at the factory on an open repair order: finish or return it first."),
+                {"reason": _("An open repair order holds this work order's product.")},
+                status=409,
+            )
+        at = now or timezone.now()
+        event = _move(wo, actor, Action.CANCEL, Status.CANCELLED, text=reason, at=at)
+        wo.save()
+        released = parts_services.release_for_work_order(actor=actor, work_order=wo, reason=reason, now=at)
+        sla_targets.on_cancelled(wo, at=at)  # SLA: no target applies any more
+        fault_report_move(work_order=wo, now=at)  # R-8.4: a cancelled order is no fault report
+        record(
+            actor=actor,
+            action="change",
+            verb=Action.CANCEL,
+            obj=wo,
+            detail={"released_parts": [x.pk for x in released]},
+        )
+        notifications.work_order_cancelled(wo, event=event)
     return wo
 
 

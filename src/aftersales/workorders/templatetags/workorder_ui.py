@@ -28,6 +28,7 @@ STATUS_BADGES = {
     "confirmed": "text-bg-success",
     "closed": "text-bg-dark",
     "archived": "text-bg-light border",
+    "cancelled": "text-bg-secondary",
 }
 PRIORITY_BADGES = {"P1": "text-bg-danger", "P2": "text-bg-warning", "P3": "text-bg-light border"}
 COLOUR_DOTS = {"green": "bg-success", "yellow": "bg-warning", "red": "bg-danger"}
