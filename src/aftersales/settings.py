@@ -222,6 +222,8 @@ SHIPMENT_RAIL_OVER_KG = float(os.environ.get("SHIPMENT_RAIL_OVER_KG", "30"))
 SURVEY_TEXT_REQUIRED = _env_bool("SURVEY_TEXT_REQUIRED", True)
 SURVEY_INCENTIVE_POINTS = int(os.environ.get("SURVEY_INCENTIVE_POINTS", "50"))
 SURVEY_IMPROVEMENT_BELOW = float(os.environ.get("SURVEY_IMPROVEMENT_BELOW", "7"))
+# The monthly sample: at least this share of last month's customers, each stratum rounded up.
+SURVEY_SAMPLE_RATE = os.environ.get("SURVEY_SAMPLE_RATE", "0.10")
 _SMS_SECRETS = os.environ.get("SMS_INBOUND_SECRETS", "demo:demo-sms-secret" if AFTERSALES_DEMO else "")
 SMS_INBOUND_SECRETS = dict(part.split(":", 1) for part in _SMS_SECRETS.split(",") if ":" in part)
 

@@ -11,9 +11,18 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.security import APIKeyHeader
 
-from aftersales.api.schemas import responses
-from aftersales.surveys import services, sms
-from aftersales.surveys.schemas import AnswerOut, PhoneAnswerIn, SmsInboundIn, SmsInboundOut
+from aftersales.api.schemas import PathId, responses
+from aftersales.surveys import selectors, services, sms
+from aftersales.surveys.schemas import (
+    AnswerOut,
+    MeetingIn,
+    MeetingOut,
+    PhoneAnswerIn,
+    SampleDetailOut,
+    SampleOut,
+    SmsInboundIn,
+    SmsInboundOut,
+)
 
 router = Router(tags=["surveys"])
 
@@ -61,3 +70,83 @@ def sms_inbound(request: HttpRequest, payload: SmsInboundIn) -> dict[str, Any]:
         gateway=str(getattr(request, "auth", "")),
     )
     return {"outcome": str(outcome), "answer_id": answer.pk if answer is not None else None}
+
+
+def _sample_out(sample: Any) -> dict[str, Any]:
+    return {
+        "id": sample.pk,
+        "month": f"{sample.month:%Y-%m}",
+        "method": sample.method,
+        "rate": float(sample.rate),
+        "seed": sample.seed,
+        "population": sample.population,
+        "size": sample.size,
+        "drawn_at": sample.drawn_at,
+    }
+
+
+@router.get("/surveys/samples", response=responses({200: list[SampleOut]}))
+def sample_list(request: HttpRequest) -> Any:
+    """The monthly samples (R-9.1), newest first; for whoever sees the scores."""
+    return [_sample_out(sample) for sample in selectors.sample_list(actor=request.user)]
+
+
+@router.get("/surveys/samples/{sample_id}", response=responses({200: SampleDetailOut}))
+def sample_detail(request: HttpRequest, sample_id: PathId) -> Any:
+    """One month's sample: method (`stratified_ceil`), rate, seed and its strata."""
+    sample = selectors.sample_get(actor=request.user, sample_id=sample_id)
+    strata = [
+        {
+            "service_type": s.service_type,
+            "fault_category_id": s.fault_category_id,
+            "channel": s.channel,
+            "population": s.population,
+            "size": s.size,
+        }
+        for s in sample.strata_list
+    ]
+    return {**_sample_out(sample), "strata": strata}
+
+
+def _meeting_out(meeting: Any) -> dict[str, Any]:
+    return {
+        "id": meeting.pk,
+        "held_on": meeting.held_on,
+        "attendee_ids": [u.pk for u in meeting.attendee_list],
+        "minutes": meeting.minutes,
+        "decisions": [
+            {"item_id": d.item_id, "decision": d.decision, "status": d.status, "deadline": d.deadline}
+            for d in meeting.decision_list
+        ],
+    }
+
+
+@router.get("/surveys/meetings", response=responses({200: list[MeetingOut]}))
+def meeting_list(request: HttpRequest) -> Any:
+    """The service-quality meetings (R-9.7), newest first; for whoever sees the scores."""
+    return [
+        _meeting_out(selectors.meeting_get(actor=request.user, meeting_id=m.pk))
+        for m in selectors.meeting_list(actor=request.user)[:50]
+    ]
+
+
+@router.get("/surveys/meetings/{meeting_id}", response=responses({200: MeetingOut}))
+def meeting_detail(request: HttpRequest, meeting_id: PathId) -> Any:
+    return _meeting_out(selectors.meeting_get(actor=request.user, meeting_id=meeting_id))
+
+
+@router.post("/surveys/meetings", response=responses({201: MeetingOut}))
+def meeting_create(request: HttpRequest, payload: MeetingIn) -> Any:
+    """Record a meeting: its decisions' status or deadline are applied to the items (QA, supervisors)."""
+    from aftersales.surveys import meetings
+
+    meeting = meetings.meeting_save(actor=request.user, **payload.model_dump())
+    return Status(201, _meeting_out(selectors.meeting_get(actor=request.user, meeting_id=meeting.pk)))
+
+
+@router.put("/surveys/meetings/{meeting_id}", response=responses({200: MeetingOut}))
+def meeting_update(request: HttpRequest, meeting_id: PathId, payload: MeetingIn) -> Any:
+    from aftersales.surveys import meetings
+
+    meetings.meeting_save(actor=request.user, meeting_id=meeting_id, **payload.model_dump())
+    return _meeting_out(selectors.meeting_get(actor=request.user, meeting_id=meeting_id))

@@ -27,6 +27,7 @@ class Kind(models.TextChoices):
     AFTER_CLOSE = "after_close", _("After closing")
     COMPLAINT = "complaint", _("After a complaint")
     COMPLEX_REPAIR = "complex_repair", _("After a complex repair")
+    SAMPLING = "sampling", _("Monthly sample")
 
 
 class Source(models.TextChoices):
@@ -229,3 +230,120 @@ class ImprovementItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.dimension}"
+
+
+class Sample(models.Model):
+    """The monthly sample (R-9.1): at least ``rate`` of the month's customers (those whose work
+    orders closed in it), stratified by problem type (service type × fault category) and channel,
+    each stratum rounded up. ``method`` names the procedure (sampling.py), ``seed`` makes it
+    reproducible: the same population and seed draw the same customers."""
+
+    month = models.DateField(_("month"), unique=True)  # its first day
+    method = models.CharField(_("method"), max_length=32)
+    rate = models.DecimalField(_("sampling rate"), max_digits=5, decimal_places=4)
+    seed = models.BigIntegerField(_("seed"))
+    population = models.PositiveIntegerField(_("customers in the month"))
+    size = models.PositiveIntegerField(_("customers sampled"))
+    drawn_at = models.DateTimeField(_("drawn at"))
+
+    class Meta:
+        verbose_name = _("monthly sample")
+        verbose_name_plural = _("monthly samples")
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
+class SampleStratum(models.Model):
+    sample = models.ForeignKey(Sample, verbose_name=_("sample"), on_delete=models.CASCADE, related_name="strata")
+    service_type = models.CharField(_("service type"), max_length=16)
+    fault_category = models.ForeignKey(
+        "catalog.FaultCategory",
+        verbose_name=_("fault category"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    channel = models.CharField(_("channel"), max_length=16)
+    population = models.PositiveIntegerField(_("customers"))
+    size = models.PositiveIntegerField(_("sampled"))
+
+    class Meta:
+        verbose_name = _("sample stratum")
+        verbose_name_plural = _("sample strata")
+        ordering = ["sample", "service_type", "channel", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.sample_id}:{self.service_type}/{self.fault_category_id}/{self.channel}"
+
+
+class SampleMember(models.Model):
+    """A sampled customer and the work order (their last closed one of the month) that is invited."""
+
+    sample = models.ForeignKey(Sample, verbose_name=_("sample"), on_delete=models.CASCADE, related_name="members")
+    stratum = models.ForeignKey(
+        SampleStratum, verbose_name=_("stratum"), on_delete=models.CASCADE, related_name="members"
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+"
+    )
+    work_order = models.ForeignKey(
+        "workorders.WorkOrder", verbose_name=_("work order"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("sampled customer")
+        verbose_name_plural = _("sampled customers")
+        constraints = [models.UniqueConstraint(fields=["sample", "customer"], name="survey_sample_customer_once")]
+
+    def __str__(self) -> str:
+        return f"{self.sample_id}:{self.customer_id}"
+
+
+class QualityMeeting(models.Model):
+    """The monthly service-quality meeting (R-9.7): date, attendees, minutes and what it decided
+    for each improvement item it reviewed. Supervisors and QA write it (``manage_improvement``),
+    whoever sees the scores reads it."""
+
+    held_on = models.DateField(_("date"))
+    attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("attendees"), related_name="+")
+    minutes = models.TextField(_("minutes"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"))
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("service-quality meeting")
+        verbose_name_plural = _("service-quality meetings")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d}"
+
+
+class MeetingDecision(models.Model):
+    """What the meeting decided for one improvement item: the decision, and the status or deadline
+    it set (applied to the item through ``improvement.item_update``)."""
+
+    meeting = models.ForeignKey(
+        QualityMeeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="decisions"
+    )
+    item = models.ForeignKey(
+        ImprovementItem, verbose_name=_("improvement item"), on_delete=models.PROTECT, related_name="decisions"
+    )
+    decision = models.TextField(_("decision"))
+    status = models.CharField(_("new status"), max_length=16, choices=ImprovementItem.Status.choices, blank=True)
+    deadline = models.DateField(_("new deadline"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting decision")
+        verbose_name_plural = _("meeting decisions")
+        ordering = ["meeting", "pk"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "item"], name="survey_decision_once")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}:{self.item_id}"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from ninja import Field, Schema
@@ -43,3 +44,59 @@ class SmsInboundIn(Schema):
 class SmsInboundOut(Schema):
     outcome: str
     answer_id: int | None
+
+
+class StratumOut(Schema):
+    service_type: str
+    fault_category_id: int | None
+    channel: str
+    population: int
+    size: int
+
+
+class SampleOut(Schema):
+    id: int
+    month: str
+    method: str
+    rate: float
+    seed: int
+    population: int
+    size: int
+    drawn_at: dt.datetime
+
+
+class SampleDetailOut(SampleOut):
+    strata: list[StratumOut]
+
+
+class DecisionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    item_id: Id
+    decision: str = Field(..., max_length=2000)
+    status: str = Field("", max_length=16)
+    deadline: dt.date | None = None
+
+
+class MeetingIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    held_on: dt.date
+    attendee_ids: list[Id] = Field(..., max_length=50)
+    minutes: str = Field(..., max_length=10_000)
+    decisions: list[DecisionIn] = Field(default_factory=list, max_length=100)
+
+
+class DecisionOut(Schema):
+    item_id: int
+    decision: str
+    status: str
+    deadline: dt.date | None
+
+
+class MeetingOut(Schema):
+    id: int
+    held_on: dt.date
+    attendee_ids: list[int]
+    minutes: str
+    decisions: list[DecisionOut]

@@ -15,11 +15,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.errors import PermissionDenied
+from aftersales.core.limits import MAX_ID
 from aftersales.surveys.models import DIMENSIONS, Answer
 
 PERM_SCORES = "surveys.view_scores"
@@ -119,3 +120,121 @@ def scores(*, actor: Any, start: dt.date, end: dt.date, period: str = "month", g
             row.trend = round(row.overall - before.overall, 2)
         previous[row.key] = row
     return ordered
+
+
+# --------------------------------------------------------------------------------------------
+# Monthly samples (R-9.1) and the improvement items (R-9.7): read by whoever sees the scores.
+# --------------------------------------------------------------------------------------------
+
+
+def _may_see(actor: Any) -> None:
+    if not actor.has_perm(PERM_SCORES):
+        raise PermissionDenied()
+
+
+def sample_list(*, actor: Any) -> list[Any]:
+    from aftersales.surveys.models import Sample
+
+    _may_see(actor)
+    return list(Sample.objects.all()[:120])
+
+
+def sample_get(*, actor: Any, sample_id: int) -> Any:
+    """The sample with its strata (and their fault category); NotFound when there is none."""
+    from aftersales.core.errors import NotFound
+    from aftersales.surveys.models import Sample
+
+    _may_see(actor)
+    sample = Sample.objects.filter(pk=sample_id).first() if 0 < sample_id <= MAX_ID else None
+    if sample is None:
+        raise NotFound()
+    sample.strata_list = list(  # type: ignore[attr-defined]
+        sample.strata.select_related("fault_category").order_by("service_type", "channel", "pk")
+    )
+    return sample
+
+
+def sample_members(sample: Any, *, limit: int = 200) -> list[Any]:
+    """The first sampled customers with their work order and whether their invitation was answered."""
+    from django.db.models import Subquery
+
+    from aftersales.surveys.models import Invitation, Kind, SampleMember
+
+    invitations = Invitation.objects.filter(work_order=OuterRef("work_order_id"), kind=Kind.SAMPLING)
+    return list(
+        SampleMember.objects.filter(sample=sample)
+        .select_related("customer", "work_order", "stratum")
+        .annotate(
+            invited_at=Subquery(invitations.values("sent_at")[:1]),
+            answered_at=Subquery(invitations.values("answered_at")[:1]),
+        )
+        .order_by("pk")[:limit]
+    )
+
+
+def improvement_items(*, actor: Any, limit: int = 200) -> list[Any]:
+    from aftersales.surveys.models import ImprovementItem
+
+    _may_see(actor)
+    return list(ImprovementItem.objects.select_related("team")[:limit])
+
+
+def improvement_item_get(*, actor: Any, item_id: int) -> Any:
+    from aftersales.core.errors import NotFound
+    from aftersales.surveys.models import ImprovementItem
+
+    item = ImprovementItem.objects.select_related("team").filter(pk=item_id).first() if 0 < item_id <= MAX_ID else None
+    if item is None:
+        raise NotFound()
+    return item
+
+
+def meeting_list(*, actor: Any) -> list[Any]:
+    """The service-quality meetings (R-9.7), newest first, with how many items each reviewed."""
+    from aftersales.surveys.models import QualityMeeting
+
+    _may_see(actor)
+    return list(QualityMeeting.objects.annotate(reviewed=Count("decisions")).order_by("-held_on", "-pk")[:200])
+
+
+def meeting_get(*, actor: Any, meeting_id: int) -> Any:
+    """A meeting with its attendees and decisions (each with its item and team)."""
+    from aftersales.core.errors import NotFound
+    from aftersales.surveys.models import QualityMeeting
+
+    _may_see(actor)
+    meeting = QualityMeeting.objects.filter(pk=meeting_id).first() if 0 < meeting_id <= MAX_ID else None
+    if meeting is None:
+        raise NotFound()
+    meeting.attendee_list = list(meeting.attendees.order_by("display_name", "pk"))  # type: ignore[attr-defined]
+    meeting.decision_list = list(  # type: ignore[attr-defined]
+        meeting.decisions.select_related("item__team").order_by("pk")
+    )
+    return meeting
+
+
+def meeting_reviewable_items(*, meeting: Any = None) -> list[Any]:
+    """The items a meeting may review: every item not yet verified, and those it reviewed."""
+    from aftersales.surveys.models import ImprovementItem
+
+    scope = ~Q(status=ImprovementItem.Status.VERIFIED)
+    if meeting is not None:
+        scope |= Q(decisions__meeting=meeting)
+    return list(
+        ImprovementItem.objects.filter(scope)
+        .select_related("team")
+        .distinct()
+        .order_by("-month", "dimension", "pk")[:100]
+    )
+
+
+def meeting_attendee_choices() -> Any:
+    """Active staff (no customer users) who may attend."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, customer__isnull=True)
+        .exclude(groups__name="customer")
+        .order_by("display_name", "username")
+    )

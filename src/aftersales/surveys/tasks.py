@@ -38,3 +38,12 @@ def survey_improvement_periodic() -> int:
     from aftersales.surveys.improvement import improvement_scan, last_month
 
     return improvement_scan(month=last_month(timezone.now()))
+
+
+@_periodic_task(crontab(minute="15", hour="0"))
+def survey_sampling_periodic() -> dict[str, Any]:
+    """Every night (so the 1st is caught up after a stopped worker): last month's sample, drawn
+    once, and its invitations, each sent once (R-9.1)."""
+    from aftersales.surveys.sampling import sampling_run
+
+    return sampling_run()

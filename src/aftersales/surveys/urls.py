@@ -10,4 +10,10 @@ urlpatterns = [
     path("scores/", views.dashboard, name="dashboard"),
     path("improvement/", views.improvement_list, name="improvement"),
     path("improvement/<int:pk>/", views.improvement_edit, name="improvement_edit"),
+    path("samples/", views.sample_list, name="samples"),
+    path("samples/<int:pk>/", views.sample_detail, name="sample"),
+    path("meetings/", views.meeting_list, name="meetings"),
+    path("meetings/new/", views.meeting_edit, name="meeting_new"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
 ]

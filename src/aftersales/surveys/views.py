@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from aftersales.core.errors import DomainError, NotFound
@@ -187,11 +188,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @staff_page(selectors.PERM_SCORES)
 def improvement_list(request: HttpRequest) -> HttpResponse:
     """R-9.7: the improvement items (满意度改进清单), newest month first."""
-    from aftersales.surveys.models import ImprovementItem
-
-    items = list(ImprovementItem.objects.select_related("team")[:200])
+    items = selectors.improvement_items(actor=request.user)
     for item in items:
-        item.dimension_label = DIMENSION_LABELS.get(item.dimension, item.dimension)  # type: ignore[attr-defined]
+        item.dimension_label = DIMENSION_LABELS.get(item.dimension, item.dimension)
     can_manage = request.user.has_perm(improvement.PERM_MANAGE)
     return render(request, "surveys/improvement_list.html", {"items": items, "can_manage": can_manage})
 
@@ -199,11 +198,7 @@ def improvement_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_page(improvement.PERM_MANAGE)
 def improvement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    from aftersales.surveys.models import ImprovementItem
-
-    item = ImprovementItem.objects.select_related("team").filter(pk=pk).first()
-    if item is None:
-        raise NotFound()
+    item = selectors.improvement_item_get(actor=request.user, item_id=pk)
     initial = {name: getattr(item, name) for name in ("root_cause", "department", "deadline", "status", "verification")}
     form = forms.ImprovementItemForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_bound and form.is_valid():
@@ -217,3 +212,116 @@ def improvement_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("surveys:improvement")
     context = {"form": form, "item": item, "dimension_label": DIMENSION_LABELS.get(item.dimension, item.dimension)}
     return render(request, "surveys/improvement_edit.html", context, status=form_status(form))
+
+
+METHOD_LABELS = {
+    "stratified_ceil": gettext_lazy(
+        "Stratified random sample: each customer of the month falls in the stratum of their last closed work "
+        "order (service type × fault category × channel); in each stratum the rate times its customers, "
+        "rounded up, are drawn at random with the stored seed, so the sample is at least the rate, every "
+        "stratum is represented in proportion and no customer is drawn twice."
+    ),
+}
+
+
+@require_http_methods(["GET"])
+@staff_page(selectors.PERM_SCORES)
+def sample_list(request: HttpRequest) -> HttpResponse:
+    """R-9.1: the monthly samples, newest first."""
+    return render(request, "surveys/sample_list.html", {"samples": selectors.sample_list(actor=request.user)})
+
+
+@require_http_methods(["GET"])
+@staff_page(selectors.PERM_SCORES)
+def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """R-9.1: one month's sample: its method, seed, strata and sampled customers."""
+    from aftersales.catalog.models import ServiceType
+
+    sample = selectors.sample_get(actor=request.user, sample_id=pk)
+    service_types = dict(ServiceType.choices)
+    channels = dict(Channel.choices)
+    for stratum in sample.strata_list:
+        stratum.service_type_label = service_types.get(stratum.service_type, stratum.service_type)
+        stratum.channel_label = channels.get(stratum.channel, stratum.channel)
+    context = {
+        "sample": sample,
+        "method_label": METHOD_LABELS.get(sample.method, sample.method),
+        "rate_percent": round(float(sample.rate) * 100, 2),
+        "members": selectors.sample_members(sample),
+    }
+    return render(request, "surveys/sample_detail.html", context)
+
+
+@require_http_methods(["GET"])
+@staff_page(selectors.PERM_SCORES)
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    """R-9.7: the monthly service-quality meetings."""
+    context = {
+        "meetings": selectors.meeting_list(actor=request.user),
+        "can_manage": request.user.has_perm(improvement.PERM_MANAGE),
+    }
+    return render(request, "surveys/meeting_list.html", context)
+
+
+@require_http_methods(["GET"])
+@staff_page(selectors.PERM_SCORES)
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """R-9.7: one meeting: date, attendees, minutes and its decision for each reviewed item."""
+    meeting = selectors.meeting_get(actor=request.user, meeting_id=pk)
+    for decision in meeting.decision_list:
+        decision.dimension_label = DIMENSION_LABELS.get(decision.item.dimension, decision.item.dimension)
+    context = {"meeting": meeting, "can_manage": request.user.has_perm(improvement.PERM_MANAGE)}
+    return render(request, "surveys/meeting_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_page(improvement.PERM_MANAGE)
+def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """R-9.7: record a meeting, or correct one; supervisors and QA."""
+    from aftersales.surveys import meetings
+
+    meeting = selectors.meeting_get(actor=request.user, meeting_id=pk) if pk is not None else None
+    items = selectors.meeting_reviewable_items(meeting=meeting)
+    for item in items:
+        item.dimension_label = DIMENSION_LABELS.get(item.dimension, item.dimension)
+    initial: dict[str, Any] = {}
+    if meeting is not None:
+        initial = {
+            "held_on": meeting.held_on,
+            "minutes": meeting.minutes,
+            "attendee_ids": [str(u.pk) for u in meeting.attendee_list],
+        }
+        for decision in meeting.decision_list:
+            initial.update(
+                {
+                    f"item_{decision.item_id}_reviewed": True,
+                    f"item_{decision.item_id}_decision": decision.decision,
+                    f"item_{decision.item_id}_status": decision.status,
+                    f"item_{decision.item_id}_deadline": decision.deadline,
+                }
+            )
+    form = forms.MeetingForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        items=items,
+        attendees=selectors.meeting_attendee_choices(),
+    )
+    if form.is_bound and form.is_valid():
+        decisions, field_of = form.decisions()
+        try:
+            saved = meetings.meeting_save(
+                actor=request.user,
+                meeting_id=meeting.pk if meeting is not None else None,
+                held_on=form.cleaned_data["held_on"],
+                attendee_ids=[int(v) for v in form.cleaned_data["attendee_ids"]],
+                minutes=form.cleaned_data["minutes"],
+                decisions=decisions,
+            )
+        except DomainError as error:
+            if isinstance(error, NotFound):
+                raise
+            show_domain_error(form, error, field_of)
+        else:
+            return redirect("surveys:meeting", saved.pk)
+    context = {"form": form, "meeting": meeting, "rows": form.rows()}
+    return render(request, "surveys/meeting_edit.html", context, status=form_status(form))
