@@ -39,6 +39,7 @@ from aftersales.feedback import demo as feedback_demo
 from aftersales.parts import demo as parts_demo
 from aftersales.parts import property_demo
 from aftersales.repairs import demo as repairs_demo
+from aftersales.staff import demo as staff_demo
 from aftersales.surveys import demo as surveys_demo
 from aftersales.workorders import services as wo_services
 from aftersales.workorders.attachments import attachment_add
@@ -1128,6 +1129,7 @@ def seed(*, scale: float = 1.0, seed: int = DEFAULT_SEED, now: dt.datetime | Non
     with transaction.atomic(), simulated(gen.clock):
         gen.seed_master_data()
         gen.seed_users()
+        staff_demo.profiles(gen)  # R-10.1: 30 technicians' profiles and certifications (R-5.2)
         parts = parts_demo.seed_parts(gen)  # R-7: catalogue, warehouses, a year of stock moves
         gen.seed_customers()
         gen.seed_products()

@@ -78,3 +78,21 @@ TIMELINE_ACTIONS: dict[str, Any] = {}
 
 def timeline_actions_register(labels: dict[str, Any]) -> None:
     TIMELINE_ACTIONS.update(labels)
+
+
+# Checks another app makes before a work order is assigned (R-5.2: the staff app refuses a
+# technician without a valid certification for the product line). Each takes the locked work
+# order, the assignee and the moment, and raises a coded DomainError to refuse; the staff app
+# registers its check from its ``ready()``, so the page, the API and automatic dispatch all meet it.
+ASSIGN_CHECKS: list[Any] = []
+
+
+def assign_checks_register(check: Any) -> None:
+    if check not in ASSIGN_CHECKS:
+        ASSIGN_CHECKS.append(check)
+
+
+def assign_checks_run(*, work_order: WorkOrder, assignee: Any, now: dt.datetime | None = None) -> None:
+    moment = now or timezone.now()
+    for check in ASSIGN_CHECKS:
+        check(work_order=work_order, assignee=assignee, now=moment)
