@@ -127,6 +127,9 @@ STAFF_ITEMS: list[_Item] = [
         _perm("surveys.record_phone_survey"),
         FEEDBACK_GROUP,
     ),
+    _Item(surveys_nav.SAMPLES, "surveys:samples", "shuffle", _perm("surveys.view_scores"), FEEDBACK_GROUP),
+    _Item(surveys_nav.MEETINGS, "surveys:meetings", "people", _perm("surveys.view_scores"), FEEDBACK_GROUP),
+    _Item(_("Staff and certifications"), "staff:list", "person-badge", _perm("staff.view_staffprofile"), ADMIN_GROUP),
     _Item(_("Work calendar"), "sla:calendar", "calendar3", _perm("sla.change_calendarday"), ADMIN_GROUP),
     _Item(_("SLA policies"), "sla:policies", "stopwatch", _perm("sla.change_slapolicy"), ADMIN_GROUP),
     _Item(
