@@ -21,8 +21,12 @@ from tests.factories import (
     CustomerFactory,
     FaultCategoryFactory,
     InstalledProductFactory,
+    PartFactory,
     ProductModelFactory,
     UserFactory,
+    WarehouseFactory,
+    make_work_order,
+    stock_in,
 )
 
 pytestmark = pytest.mark.django_db
@@ -87,8 +91,8 @@ RETRIES_TESTED_ELSEWHERE = {
         "/work-orders/{work_order_id}/parts",
     ): "tests/parts/test_api.py::test_r7_2_reserve_409_with_available_422_uncertified_and_delete_releases",
 }
-# Accept the key through the same decorator; no test of their own yet (closing note, issue 10).
-NOT_YET_TESTED_ONE_BY_ONE = {
+# Each has its own retry test below (test_r3_1_each_idempotent_operation_retries_once).
+RETRIED_ONE_BY_ONE = {
     ("post", "/warehouses"),
     ("post", "/parts"),
     ("post", "/stock-moves"),
@@ -117,7 +121,7 @@ def test_every_idempotent_operation_is_covered(api):
         for method, operation in operations.items()
         if any(p["name"] == "Idempotency-Key" for p in operation.get("parameters", []))
     }
-    assert with_key == set(IDEMPOTENT) | set(RETRIES_TESTED_ELSEWHERE) | NOT_YET_TESTED_ONE_BY_ONE
+    assert with_key == set(IDEMPOTENT) | set(RETRIES_TESTED_ELSEWHERE) | RETRIED_ONE_BY_ONE
 
 
 @pytest.mark.parametrize("op", list(IDEMPOTENT))
@@ -154,3 +158,157 @@ def test_r3_1_a_retry_is_the_same_request_however_its_time_is_written(api):
     assert again.status_code == 201
     assert again.json()["id"] == first.json()["id"]
     assert WorkOrder.objects.count() == 1
+
+
+# --- each idempotent operation of parts and repairs, one by one (R-3.1 retries; R-7, R-6.5, R-6.6) ---
+
+
+def _parts_world() -> dict:
+    admin = UserFactory(role="admin")
+    central = WarehouseFactory(kind="central", code="C-ONE")
+    branch = WarehouseFactory(kind="branch", code="B-ONE")
+    part = PartFactory()
+    stock_in(part, central, 5)
+    return {"admin": admin, "central": central, "branch": branch, "part": part}
+
+
+def _repair_world(to: str) -> dict:
+    from tests.repairs.conftest import People, walk
+
+    people = People()
+    central = WarehouseFactory(kind="central", code="FACTORY")
+    part = PartFactory()
+    stock_in(part, central, 5)
+    wo = make_work_order(people.agent)
+    ro = walk(people, wo, to=to)
+    return {"people": people, "ro": ro, "wo": wo, "part": part}
+
+
+def _counts(*querysets) -> tuple[int, ...]:
+    return tuple(qs.count() for qs in querysets)
+
+
+def _case(name: str) -> dict:
+    """For one operation: who calls, the path, a body, another body, and what one effect counts."""
+    from aftersales.parts.models import Part, StockMove, Warehouse
+    from aftersales.repairs.models import DeadlineAgreement, RepairEvent, RepairPart, Shipment
+
+    now = timezone.now()
+    if name in ("/warehouses", "/parts", "/stock-moves"):
+        w = _parts_world()
+        bodies = {
+            "/warehouses": (
+                {"code": "V-NEW", "name": "新仓库", "kind": "branch"},
+                {"code": "V-NEW", "name": "另一个仓库", "kind": "branch"},
+                lambda: _counts(Warehouse.objects),
+            ),
+            "/parts": (
+                {"code": "CAP-1", "name": "电容", "certified": True, "unit_cost": "10.00", "customer_price": "20.00"},
+                {"code": "CAP-1", "name": "电容", "certified": True, "unit_cost": "10.00", "customer_price": "25.00"},
+                lambda: _counts(Part.objects),
+            ),
+            "/stock-moves": (
+                {
+                    "kind": "transfer",
+                    "part_id": w["part"].pk,
+                    "warehouse_id": w["central"].pk,
+                    "to_warehouse_id": w["branch"].pk,
+                    "quantity": 2,
+                },
+                {
+                    "kind": "transfer",
+                    "part_id": w["part"].pk,
+                    "warehouse_id": w["central"].pk,
+                    "to_warehouse_id": w["branch"].pk,
+                    "quantity": 3,
+                },
+                lambda: _counts(StockMove.objects),
+            ),
+        }
+        body, other, effect = bodies[name]
+        return {"client": ApiClient(w["admin"]), "path": name, "body": body, "other": other, "effect": effect}
+    if name in ("/shipments", "/shipments/{shipment_id}/deliver"):
+        w = _repair_world("shipped" if name.endswith("deliver") else "received")
+        agent = ApiClient(w["people"].agent)
+        if name == "/shipments":
+            body = {"work_order_id": w["wo"].pk, "contents": "parts", "tracking_number": "EA000000001CN"}
+            return {
+                "client": agent,
+                "path": name,
+                "body": body,
+                "other": {**body, "tracking_number": "EA000000002CN"},
+                "effect": lambda: _counts(Shipment.objects),
+            }
+        shipment = Shipment.objects.get(repair_order=w["ro"])
+        return {
+            "client": agent,
+            "path": f"/shipments/{shipment.pk}/deliver",
+            "body": {"note": "客户签收"},
+            "other": {"note": "门卫代收"},
+            "effect": lambda: _counts(
+                RepairEvent.objects.filter(repair_order=w["ro"]), Shipment.objects.filter(delivered_at__isnull=False)
+            ),
+        }
+    # the repair order's own actions: (status it must be in, who acts, body, other body, what counts)
+    steps = {
+        "receive": (
+            "expected",
+            "agent",
+            {"condition": "外壳完好", "accessories": ["remote"]},
+            {"condition": "外壳划伤"},
+        ),
+        "assign": ("received", "agent", None, None),
+        "diagnose": ("assigned", "technician", {"diagnosis": "电容损坏"}, {"diagnosis": "风扇损坏"}),
+        "repair-done": ("repairing", "technician", {"repair_notes": "更换电容"}, {"repair_notes": "更换风扇"}),
+        "agreements": ("received", "agent", None, None),
+        "ship": ("passed", "agent", {"tracking_number": "EA000000003CN"}, {"tracking_number": "EA000000004CN"}),
+        "parts": ("repairing", "technician", None, None),
+    }
+    action = name.rsplit("/", 1)[1]
+    status, who, body, other = steps[action]
+    w = _repair_world(status)
+    people, ro = w["people"], w["ro"]
+    if action == "assign":
+        body, other = {"repairer_id": people.technician.pk}, {"repairer_id": people.other_technician.pk}
+    if action == "agreements":
+        body = {
+            "new_deadline_at": (now + dt.timedelta(days=30)).isoformat(),
+            "agreed_with": "张先生",
+            "agreed_at": now.isoformat(),
+            "channel": "phone",
+        }
+        other = {**body, "agreed_with": "李女士"}
+    if action == "parts":
+        body, other = {"part_id": w["part"].pk, "quantity": 1}, {"part_id": w["part"].pk, "quantity": 2}
+    events = RepairEvent.objects.filter(repair_order=ro)
+    effect = {
+        "agreements": lambda: _counts(events, DeadlineAgreement.objects.filter(repair_order=ro)),
+        "ship": lambda: _counts(events, Shipment.objects.filter(repair_order=ro)),
+        "parts": lambda: _counts(events, RepairPart.objects.filter(repair_order=ro), StockMove.objects),
+    }.get(action, lambda: _counts(events))
+    return {
+        "client": ApiClient(getattr(people, who)),
+        "path": f"/repair-orders/{ro.pk}/{action}",
+        "body": body,
+        "other": other,
+        "effect": effect,
+    }
+
+
+@pytest.mark.parametrize("op", sorted(RETRIED_ONE_BY_ONE), ids=lambda op: op[1])
+def test_r3_1_each_idempotent_operation_retries_once(op):
+    """Sent twice with one Idempotency-Key: one effect, the same answer; the same key with another
+    body: 422 ``idempotency_key_reused`` and still one effect."""
+    case = _case(op[1])
+    api, path, key = case["client"], case["path"], {"Idempotency-Key": f"once-{op[1]}"}
+    before = case["effect"]()
+    first = api.post(path, case["body"], headers=key)
+    assert first.status_code in (200, 201), first.json()
+    after = case["effect"]()
+    assert after != before  # the request had an effect
+    again = api.post(path, case["body"], headers=key)
+    assert (again.status_code, again.json()) == (first.status_code, first.json())
+    assert case["effect"]() == after
+    reused = api.post(path, case["other"], headers=key)
+    assert (reused.status_code, reused.json()["code"]) == (422, "idempotency_key_reused"), reused.json()
+    assert case["effect"]() == after
