@@ -17,6 +17,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("customer-property/", include("aftersales.parts.property_urls")),
     path("parts/data/", include("aftersales.parts.data_urls")),
     path("repairs/", include("aftersales.repairs.urls")),
+    path("field/", include("aftersales.fieldservice.urls")),
+    path("staff/", include("aftersales.staff.urls")),
     path("customers/", include("aftersales.customers.urls")),
     path("audit/", include("aftersales.audit.urls")),
     path("portal/", include("aftersales.portal.urls")),

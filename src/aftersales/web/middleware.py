@@ -89,7 +89,9 @@ class RequestTooLargeMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0  # Django reads such a body as empty
-        if length > settings.ATTACHMENT_MAX_MB * 1024 * 1024 + self.ENVELOPE_BYTES:
-            context = {"max_mb": settings.ATTACHMENT_MAX_MB}
+        # A visit photo may be larger than an attachment (FIELD_PHOTO_MAX_MB, fieldservice).
+        max_mb = max(int(settings.ATTACHMENT_MAX_MB), int(getattr(settings, "FIELD_PHOTO_MAX_MB", 15)))
+        if length > max_mb * 1024 * 1024 + self.ENVELOPE_BYTES:
+            context = {"max_mb": max_mb}
             return HttpResponse(render_to_string("413.html", context), status=413)
         return self.get_response(request)
