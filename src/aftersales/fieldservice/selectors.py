@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from aftersales.core.errors import NotFound
+from aftersales.core.limits import MAX_ID
 from aftersales.fieldservice import conf
 from aftersales.fieldservice.models import Appointment, AppointmentChange, AppointmentStatus
 from aftersales.sla import clocks
@@ -147,6 +148,8 @@ def appointment_scope(*, actor: Any) -> QuerySet[Appointment]:
 
 
 def appointment_get(*, actor: Any, appointment_id: int) -> Appointment:
+    if isinstance(appointment_id, bool) or not isinstance(appointment_id, int) or not 0 < appointment_id <= MAX_ID:
+        raise NotFound()
     appt = (
         appointment_scope(actor=actor)
         .select_related("work_order__customer", "technician", "created_by")
@@ -186,3 +189,71 @@ def appointment_list(
 def appointment_changes(*, appointment: Appointment) -> list[AppointmentChange]:
     """The appointment's reschedules in order (the appointment was found through the scope)."""
     return list(appointment.changes.select_related("actor", "from_technician", "to_technician").order_by("at", "id"))
+
+
+# ---- the dispatcher's week board and the technician's day ----------------------------------
+BOARD_TECHNICIANS = 500
+UNBOOKED_LIMIT = 50
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Monday of ``day``'s week."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def board_technicians(*, region_id: int | None = None) -> list[Any]:
+    """The board's rows: active field technicians by region, team and name (at most 500)."""
+    from aftersales.fieldservice.appointment_services import technician_queryset
+
+    qs = technician_queryset().select_related("region", "team")
+    if region_id is not None:
+        qs = qs.filter(region_id=region_id)
+    return list(qs.order_by("region__name", "team__name", "display_name", "username", "pk")[:BOARD_TECHNICIANS])
+
+
+def board_week(*, actor: Any, monday: dt.date, technicians: list[Any]) -> dict[tuple[int, dt.date], list[Appointment]]:
+    """The week's appointments (scheduled and done) of ``technicians``, by (technician, local day)
+    of their start: one query."""
+    start, _ = day_bounds(monday)
+    end = start + dt.timedelta(days=7)
+    ids = [t.pk for t in technicians]
+    rows = (
+        appointment_scope(actor=actor)
+        .filter(technician_id__in=ids, starts_at__lt=end, ends_at__gt=start)
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .select_related("work_order__customer")
+        .order_by("starts_at", "id")
+    )
+    cells: dict[tuple[int, dt.date], list[Appointment]] = {}
+    tz = _tz()
+    for appt in rows:
+        cells.setdefault((appt.technician_id, appt.starts_at.astimezone(tz).date()), []).append(appt)
+    return cells
+
+
+def unbooked_work_orders(*, actor: Any, limit: int = UNBOOKED_LIMIT) -> list[Any]:
+    """Open work orders waiting for a visit: not yet handled, without a scheduled appointment,
+    the highest priority and the oldest first (the list beside the board)."""
+    from aftersales.workorders.selectors import work_order_scope
+    from aftersales.workorders.states import Status
+
+    booked = Appointment.objects.filter(status=AppointmentStatus.SCHEDULED).values("work_order_id")
+    return list(
+        work_order_scope(actor=actor)
+        .filter(status__in=[Status.NEW, Status.ACKNOWLEDGED, Status.ASSIGNED])
+        .exclude(pk__in=booked)
+        .select_related("customer", "assignee")
+        .order_by("priority", "received_at", "id")[:limit]
+    )
+
+
+def technician_day(*, technician: Any, day: dt.date) -> list[Appointment]:
+    """The technician's own appointments of ``day`` (scheduled and done), in order of the
+    appointment, with what the "today" page shows (customer, contact, product)."""
+    start, end = day_bounds(day)
+    return list(
+        Appointment.objects.filter(technician=technician, starts_at__lt=end, ends_at__gt=start)
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .select_related("work_order__customer", "work_order__contact", "work_order__product_model")
+        .order_by("starts_at", "id")
+    )

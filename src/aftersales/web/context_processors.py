@@ -31,6 +31,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from aftersales.fieldservice import nav as fieldservice_nav
+from aftersales.fieldservice import visit_vocabulary
 from aftersales.surveys import nav as surveys_nav
 
 
@@ -89,6 +91,7 @@ def _perm(name: str) -> Callable[[Any], bool]:
 STAFF_ITEMS: list[_Item] = [
     _Item(_("Work orders"), "workorders:list", "list-check", _perm("workorders.view_workorder")),
     _Item(_("New request"), "workorders:intake", "telephone-plus", _perm("workorders.add_workorder")),
+    _Item(_("Dispatch"), "dispatch:queue", "signpost-split", _perm("workorders.assign_workorder")),
     _Item(_("Customers"), "customers:list", "people", _perm("customers.view_customer")),
     _Item(_("Spare parts"), "parts:list", "gear-wide-connected", _perm("parts.view_part"), PARTS_GROUP),
     _Item(_("Customer property"), "property:list", "box-seam", _perm("parts.view_customerproperty"), PARTS_GROUP),
@@ -96,6 +99,18 @@ STAFF_ITEMS: list[_Item] = [
         pgettext_lazy("navigation", "SLA compliance"), "sla:compliance", "speedometer2", _perm("sla.view_compliance")
     ),
     _Item(_("Repair shop"), "repairs:list", "tools", _perm("repairs.view_repairorder"), PARTS_GROUP),
+    # Field service: the dispatcher's week board; a technician's jobs of the day.
+    _Item(fieldservice_nav.BOARD, "fieldservice:board", "calendar-week", _perm("fieldservice.view_all_appointments")),
+    _Item(
+        fieldservice_nav.TODAY,
+        "fieldservice:today",
+        "phone",
+        lambda user: _is_staff_user(user) and _has_role(user, "technician"),
+    ),
+    # Service reports to review: supervisors.
+    _Item(
+        visit_vocabulary.REPORTS_MENU, "fieldservice:reports", "file-earmark-check", _perm("fieldservice.review_visit")
+    ),
     # Complaints and feedback: batch-fault incidents, quality feedback, opinions and praise.
     _Item(
         pgettext_lazy("navigation", "Batch incidents"),
@@ -129,6 +144,13 @@ STAFF_ITEMS: list[_Item] = [
     ),
     _Item(surveys_nav.SAMPLES, "surveys:samples", "shuffle", _perm("surveys.view_scores"), FEEDBACK_GROUP),
     _Item(surveys_nav.MEETINGS, "surveys:meetings", "people", _perm("surveys.view_scores"), FEEDBACK_GROUP),
+    _Item(
+        surveys_nav.FOLLOW_UP_CALLS,
+        "surveys:calls",
+        "telephone-outbound",
+        _perm("surveys.make_follow_up_call"),
+        FEEDBACK_GROUP,
+    ),
     _Item(_("Staff and certifications"), "staff:list", "person-badge", _perm("staff.view_staffprofile"), ADMIN_GROUP),
     _Item(_("Work calendar"), "sla:calendar", "calendar3", _perm("sla.change_calendarday"), ADMIN_GROUP),
     _Item(_("SLA policies"), "sla:policies", "stopwatch", _perm("sla.change_slapolicy"), ADMIN_GROUP),

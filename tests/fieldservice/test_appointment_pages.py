@@ -1,0 +1,193 @@
+"""R-6.1 pages: the dispatcher's week board, the booking and appointment pages (moves and
+cancellations through the same services, refusals on the form), the technician's "today" list;
+each renders for the roles that may open it and refuses the others."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from aftersales.fieldservice.appointment_services import appointment_book
+from aftersales.fieldservice.models import Appointment, AppointmentChange, AppointmentStatus
+from tests.factories import PASSWORD, make_work_order
+from tests.fieldservice.conftest import at
+
+pytestmark = [pytest.mark.django_db, pytest.mark.clock("2026-11-16T09:00:00+08:00", tick=False)]
+
+
+def _client(user) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def _book(people, wo, technician=None, start=None):
+    start = start or at(2026, 11, 17, 10, 30)
+    return appointment_book(
+        actor=people.dispatcher,
+        work_order_id=wo.pk,
+        technician_id=(technician or people.technician).pk,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        agreed_with="张先生",
+        agreed_via="phone",
+    )
+
+
+def test_r6_1_board_shows_technicians_days_blocks_and_waiting_work_orders(seeded, people, work_order):
+    appt = _book(people, work_order)
+    waiting = make_work_order(people.agent)
+    page = _client(people.dispatcher).get(reverse("fieldservice:board"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "维修李" in html
+    assert "维修赵" in html
+    assert f'data-appointment="{appt.pk}"' in html
+    assert 'data-day="2026-11-17"' in html
+    assert work_order.number in html
+    assert f'data-work-order="{waiting.pk}"' in html  # waiting beside the board
+    assert f'data-work-order="{work_order.pk}"' not in html  # booked: not waiting any more
+    assert "预约看板" in html
+    # Another week has no block; a bad week falls back to this one.
+    assert (
+        f'data-appointment="{appt.pk}"'
+        not in _client(people.dispatcher).get(reverse("fieldservice:board"), {"week": "2026-11-23"}).content.decode()
+    )
+    assert _client(people.dispatcher).get(reverse("fieldservice:board"), {"week": "99999-1-1"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("role", "status", "draggable"),
+    [
+        ("dispatcher", 200, True),
+        ("supervisor", 200, True),
+        ("agent", 200, False),
+        ("qa", 200, False),
+        ("quality", 200, False),
+        ("executive", 200, False),
+        ("technician", 403, False),
+        ("expert", 403, False),
+    ],
+)
+def test_board_by_role(seeded, people, work_order, role, status, draggable):
+    _book(people, work_order)
+    page = _client(getattr(people, role)).get(reverse("fieldservice:board"))
+    assert page.status_code == status
+    if status == 200:
+        assert ('draggable="true"' in page.content.decode()) is draggable
+
+
+def test_customers_and_anonymous_never_see_the_board(seeded, people, customer_user):
+    assert _client(customer_user).get(reverse("fieldservice:board")).status_code == 403
+    assert Client().get(reverse("fieldservice:board")).status_code == 302  # to the log-in page
+
+
+def test_r6_1_booking_page_books_and_shows_refusals_on_the_fields(seeded, people, work_order):
+    client = _client(people.dispatcher)
+    url = reverse("fieldservice:book", args=[work_order.pk])
+    assert client.get(url).status_code == 200
+    form = {
+        "technician_id": people.technician.pk,
+        "day": "2026-11-17",
+        "start": "10:30",
+        "end": "12:30",
+        "agreed_with": "",
+        "agreed_via": "phone",
+    }
+    refused = client.post(url, form)
+    assert refused.status_code == 422
+    assert "请填写与谁约定的时间" in refused.content.decode()
+    booked = client.post(url, {**form, "agreed_with": "张先生"})
+    assert booked.status_code == 302
+    assert Appointment.objects.get(work_order=work_order).starts_at == at(2026, 11, 17, 10, 30)
+    other = make_work_order(people.agent)
+    clash = client.post(
+        reverse("fieldservice:book", args=[other.pk]), {**form, "agreed_with": "李女士", "start": "11:00"}
+    )
+    assert clash.status_code == 422
+    assert "已有预约" in clash.content.decode()
+    assert not Appointment.objects.filter(work_order=other).exists()
+
+
+def test_booking_page_refuses_who_may_not_book_and_unknown_ids(seeded, people, work_order):
+    url = reverse("fieldservice:book", args=[work_order.pk])
+    for role in ("agent", "technician", "qa", "executive"):
+        assert _client(getattr(people, role)).get(url).status_code == 403
+    client = _client(people.dispatcher)
+    assert client.get(reverse("fieldservice:book", args=[999999])).status_code == 404
+    assert client.get(f"/field/work-orders/{2**70}/appointment/").status_code == 404
+
+
+def test_r6_1_moving_on_the_appointment_page_needs_the_agreement_and_reason(seeded, people, work_order):
+    appt = _book(people, work_order)
+    client = _client(people.dispatcher)
+    assert client.get(reverse("fieldservice:appointment", args=[appt.pk])).status_code == 200
+    form = {
+        "technician_id": people.other_technician.pk,
+        "day": "2026-11-18",
+        "start": "08:30",
+        "end": "10:30",
+        "agreed_with": "张先生",
+        "agreed_via": "phone",
+        "reason": "",
+    }
+    url = reverse("fieldservice:appointment_move", args=[appt.pk])
+    refused = client.post(url, form)
+    assert refused.status_code == 422
+    assert "请填写改期原因" in refused.content.decode()
+    assert client.post(url, {**form, "reason": "李师傅请假"}).status_code == 302
+    appt.refresh_from_db()
+    assert (appt.technician_id, appt.starts_at) == (people.other_technician.pk, at(2026, 11, 18, 8, 30))
+    assert AppointmentChange.objects.get(appointment=appt).reason == "李师傅请假"
+    history = client.get(reverse("fieldservice:appointment", args=[appt.pk])).content.decode()
+    assert "李师傅请假" in history
+
+
+def test_cancel_on_the_appointment_page(seeded, people, work_order):
+    appt = _book(people, work_order)
+    client = _client(people.supervisor)
+    url = reverse("fieldservice:appointment_cancel", args=[appt.pk])
+    data = {"cancel-agreed_with": "张先生", "cancel-agreed_via": "phone", "cancel-reason": "客户已自行修好"}
+    assert client.post(url, data).status_code == 302
+    appt.refresh_from_db()
+    assert appt.status == AppointmentStatus.CANCELLED
+
+
+def test_technicians_see_their_own_appointment_page_without_forms_and_cannot_post(seeded, people, work_order):
+    appt = _book(people, work_order)
+    own = _client(people.technician).get(reverse("fieldservice:appointment", args=[appt.pk]))
+    assert own.status_code == 200
+    assert "appointment_move" not in own.content.decode()
+    assert "/move/" not in own.content.decode()
+    assert _client(people.other_technician).get(reverse("fieldservice:appointment", args=[appt.pk])).status_code == 404
+    move = {"technician_id": people.technician.pk, "day": "2026-11-18", "start": "08:30", "end": "10:30"}
+    for user in (people.technician, people.agent):
+        posted = _client(user).post(reverse("fieldservice:appointment_move", args=[appt.pk]), move)
+        assert posted.status_code == 403
+    assert _client(people.dispatcher).get(f"/field/appointments/{2**70}/").status_code == 404
+
+
+def test_r6_1_today_lists_the_technicians_jobs_in_order_with_call_and_map(seeded, people, work_order):
+    late = make_work_order(people.agent)
+    _book(people, late, start=at(2026, 11, 16, 14, 30))
+    _book(people, work_order, start=at(2026, 11, 16, 10, 30))
+    _book(people, make_work_order(people.agent), technician=people.other_technician, start=at(2026, 11, 16, 10, 30))
+    _book(people, make_work_order(people.agent), start=at(2026, 11, 17, 10, 30))  # tomorrow
+    page = _client(people.technician).get(reverse("fieldservice:today"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.index(work_order.number) < html.index(late.number)  # by appointment
+    assert html.count("今日任务") >= 1
+    assert html.count('href="tel:') == 2
+    assert "uri.amap.com" in html
+    assert reverse("fieldservice:visit_for_work_order", args=[work_order.pk]) in html
+    other = _client(people.other_technician).get(reverse("fieldservice:today")).content.decode()
+    assert work_order.number not in other
+
+
+def test_today_refuses_customers(seeded, people, customer_user):
+    assert _client(customer_user).get(reverse("fieldservice:today")).status_code == 403
+    assert _client(people.expert).get(reverse("fieldservice:today")).status_code == 403
