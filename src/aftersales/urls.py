@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("repairs/", include("aftersales.repairs.urls")),
     path("field/", include("aftersales.fieldservice.urls")),
     path("staff/", include("aftersales.staff.urls")),
+    path("dispatch/", include("aftersales.dispatch.urls")),
     path("customers/", include("aftersales.customers.urls")),
     path("audit/", include("aftersales.audit.urls")),
     path("portal/", include("aftersales.portal.urls")),

@@ -8,6 +8,7 @@ scope is "not found". The pages and the API read through these same functions.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -103,3 +104,69 @@ def profile_candidates(*, actor: Any) -> QuerySet[Any]:
         .exclude(groups__name="customer")
         .order_by("username")
     )
+
+
+@dataclass(frozen=True)
+class TechnicianFacts:
+    """What dispatch ranks a technician by (R-5.1), read in a handful of queries for all of them."""
+
+    user_id: int
+    name: str
+    profile_id: int | None
+    is_senior: bool
+    daily_capacity: int
+    calendar_id: int | None
+    serves_region: bool
+    has_skill: bool
+    certification: Certification | None
+
+
+def technician_facts(
+    *, product_line_id: int | None, region_id: int | None, fault_category_id: int | None
+) -> list[TechnicianFacts]:
+    """Every active technician with the facts about one work order (its product line, customer
+    region and fault category): five queries whatever the number of technicians. The caller
+    (dispatch) has decided who may see them."""
+    users = list(
+        get_user_model()
+        .objects.filter(is_active=True, customer__isnull=True, groups__name="technician")
+        .select_related("staff_profile")
+        .order_by("username")
+        .distinct()
+    )
+    through_regions = StaffProfile.regions.through.objects
+    through_skills = StaffProfile.skills.through.objects
+    in_region = set(
+        through_regions.filter(region_id=region_id).values_list("staffprofile_id", flat=True) if region_id else []
+    )
+    skilled = set(
+        through_skills.filter(faultcategory_id=fault_category_id).values_list("staffprofile_id", flat=True)
+        if fault_category_id
+        else []
+    )
+    certs = (
+        {
+            c.profile_id: c
+            for c in Certification.objects.filter(product_line_id=product_line_id).select_related("product_line")
+        }
+        if product_line_id
+        else {}
+    )
+    facts = []
+    for user in users:
+        profile = getattr(user, "staff_profile", None)
+        pid = profile.pk if profile else None
+        facts.append(
+            TechnicianFacts(
+                user_id=user.pk,
+                name=str(user),
+                profile_id=pid,
+                is_senior=bool(profile and profile.is_senior),
+                daily_capacity=profile.daily_capacity if profile else 4,
+                calendar_id=profile.calendar_id if profile else None,
+                serves_region=pid in in_region,
+                has_skill=pid in skilled,
+                certification=certs.get(pid) if pid else None,
+            )
+        )
+    return facts

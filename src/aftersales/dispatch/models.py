@@ -1,0 +1,57 @@
+"""P1 dispatch approvals (R-5.1): a P1 work order's proposed senior technician waits for a
+supervisor's approval or refusal (with the reason); both are on the work order's timeline and
+its SLA clocks keep running meanwhile (nothing here pauses them)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class DispatchApproval(models.Model):
+    work_order = models.ForeignKey(
+        "workorders.WorkOrder", verbose_name=_("work order"), on_delete=models.PROTECT, related_name="+"
+    )
+    technician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("proposed technician"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("proposed at"))
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("P1 dispatch approval")
+        verbose_name_plural = _("P1 dispatch approvals")
+        permissions = [("approve_dispatch", "Approve or refuse the dispatch of P1 work orders")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["work_order"], condition=Q(status="pending"), name="dispatch_one_pending_per_work_order"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "proposed_at"], name="dispatch_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.work_order_id} → {self.technician_id} ({self.status})"

@@ -1,0 +1,153 @@
+"""Dispatch proposals (R-5.1): every active technician for one work order, eligible ones first,
+ranked by certification for its product line (R-5.2), skill for its fault category, the
+customer's region, open load against daily capacity, and the next free appointment slot; each
+reason in words. The API and the dispatcher's page show this same list.
+
+Eligible: a valid certification for the product line (staff.eligibility, the rule the assign
+service enforces) and, for P1, a senior technician (技术骨干). The next free slot (fieldservice)
+costs two queries per technician, so it is looked up for the best ``SLOT_LOOKUPS`` eligible
+ones only, and they are re-ranked by it; the others answer null.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from aftersales.catalog.models import Priority
+from aftersales.core.errors import PermissionDenied
+from aftersales.dispatch.errors import DispatchErrorCode
+from aftersales.fieldservice.selectors import next_free_slot
+from aftersales.staff.eligibility import certification_problem, local_day
+from aftersales.staff.selectors import TechnicianFacts, technician_facts
+from aftersales.workorders.models import WorkOrder
+from aftersales.workorders.selectors import work_order_get
+from aftersales.workorders.states import OPEN_STATUSES
+
+SLOT_LOOKUPS = 10
+ASSIGN = "workorders.assign_workorder"
+
+
+@dataclass
+class Proposal:
+    technician_id: int
+    name: str
+    rank: int
+    eligible: bool
+    reasons: list[dict[str, str]]
+    open_jobs: int
+    next_free_slot: dt.datetime | None
+    score: float = 0.0
+    calendar_id: int | None = field(default=None, repr=False)
+
+
+def may_dispatch(actor: Any) -> bool:
+    return not getattr(actor, "is_customer_user", True) and bool(actor.has_perm(ASSIGN))
+
+
+def _reasons(
+    wo: WorkOrder, facts: TechnicianFacts, open_jobs: int, day: dt.date
+) -> tuple[bool, float, list[dict[str, str]]]:
+    reasons: list[dict[str, str]] = []
+    eligible, score = True, 0.0
+    if wo.product_line_id is not None:
+        problem = certification_problem(facts.certification, day=day, line_name=str(wo.product_line))
+        if problem is not None or facts.certification is None:
+            eligible = False
+            if problem is not None:
+                reasons.append({"code": problem[0], "message": problem[1]})
+        else:
+            until = date_format(facts.certification.valid_until, "Y-m-d")
+            reasons.append(
+                {
+                    "code": "certification_valid",
+                    "message": _("Certified for %(line)s until %(date)s.") % {"line": wo.product_line, "date": until},
+                }
+            )
+    if wo.priority == Priority.P1:
+        if facts.is_senior:
+            reasons.append({"code": "senior", "message": _("Senior technician: may take P1.")})
+        else:
+            eligible = False
+            reasons.append(
+                {"code": DispatchErrorCode.SENIOR_REQUIRED, "message": _("P1 goes to a senior technician only.")}
+            )
+    if wo.fault_category_id is not None:
+        if facts.has_skill:
+            score += 2
+            reasons.append(
+                {"code": "skill_match", "message": _("Skilled in %(fault)s.") % {"fault": wo.fault_category}}
+            )
+        else:
+            reasons.append(
+                {
+                    "code": "skill_missing",
+                    "message": _("%(fault)s is not among the skills.") % {"fault": wo.fault_category},
+                }
+            )
+    region = wo.customer.region if wo.customer_id else None
+    if region is not None:
+        if facts.serves_region:
+            score += 3
+            reasons.append({"code": "region_match", "message": _("Serves %(region)s.") % {"region": region}})
+        else:
+            reasons.append({"code": "region_other", "message": _("Does not serve %(region)s.") % {"region": region}})
+    capacity = max(facts.daily_capacity, 1)
+    score += 2 * (1 - min(open_jobs / capacity, 2))
+    words = _("%(open)d open jobs, capacity %(capacity)d a day.") % {"open": open_jobs, "capacity": capacity}
+    reasons.append({"code": "over_capacity" if open_jobs >= capacity else "load", "message": words})
+    return eligible, score, reasons
+
+
+def proposals_for(
+    *, actor: Any, work_order_id: int, now: dt.datetime | None = None
+) -> tuple[WorkOrder, list[Proposal]]:
+    """The work order (in the actor's scope, else 404) and its ranked proposals; only who may
+    assign work orders sees them (403)."""
+    wo = work_order_get(actor=actor, work_order_id=work_order_id)
+    if not may_dispatch(actor):
+        raise PermissionDenied()
+    now = now or timezone.now()
+    day = local_day(now)
+    facts = technician_facts(
+        product_line_id=wo.product_line_id,
+        region_id=wo.customer.region_id if wo.customer_id else None,
+        fault_category_id=wo.fault_category_id,
+    )
+    loads = dict(
+        WorkOrder.objects.filter(assignee_id__in=[f.user_id for f in facts], status__in=OPEN_STATUSES)
+        .exclude(pk=wo.pk)
+        .values("assignee_id")
+        .annotate(n=Count("id"))
+        .values_list("assignee_id", "n")
+    )
+    rows: list[Proposal] = []
+    for f in facts:
+        eligible, score, reasons = _reasons(wo, f, loads.get(f.user_id, 0), day)
+        rows.append(
+            Proposal(f.user_id, f.name, 0, eligible, reasons, loads.get(f.user_id, 0), None, score, f.calendar_id)
+        )
+    rows.sort(key=lambda p: (not p.eligible, -p.score, p.open_jobs, p.name))
+    best = [p for p in rows if p.eligible][:SLOT_LOOKUPS]
+    far = now + dt.timedelta(days=3650)
+    for p in best:
+        p.next_free_slot = next_free_slot(technician_id=p.technician_id, now=now, calendar_id=p.calendar_id)
+        if p.next_free_slot is not None:
+            when = date_format(timezone.localtime(p.next_free_slot), "Y-m-d H:i")
+            p.reasons.append({"code": "next_free_slot", "message": _("Free from %(time)s.") % {"time": when}})
+        else:
+            p.reasons.append({"code": "no_free_slot", "message": _("No free slot in the coming days.")})
+    # Among the best, an earlier free slot wins over a small difference of score (whole points).
+    best.sort(key=lambda p: (-round(p.score), p.next_free_slot or far, p.open_jobs, p.name))
+    chosen = {id(p) for p in best}
+    rest = [p for p in rows if id(p) not in chosen]
+    ordered = [*best, *rest]
+    for rank, p in enumerate(ordered, start=1):
+        p.rank = rank
+    return wo, ordered

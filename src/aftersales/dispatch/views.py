@@ -1,0 +1,93 @@
+"""The dispatcher's pages (R-5.1): the queue of work orders waiting for a technician with the
+P1 approvals, and one work order's proposals with a button per technician (one click assigns).
+Thin handlers over the same selectors and services as the API."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from aftersales.core.errors import DomainError, NotFound, PermissionDenied
+from aftersales.dispatch import proposals, selectors, services
+from aftersales.web.access import staff_page
+
+ASSIGN = "workorders.assign_workorder"
+
+
+class AssignForm(forms.Form):
+    technician_id = forms.IntegerField(min_value=1, max_value=2**53)
+    note = forms.CharField(required=False, max_length=services.MAX_TEXT)
+
+
+class DecideForm(forms.Form):
+    approve = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1")
+    reason = forms.CharField(required=False, max_length=services.MAX_TEXT)
+
+
+@require_GET
+@staff_page("workorders.view_workorder")
+def queue(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (proposals.may_dispatch(user) or selectors.may_approve(user)):
+        raise PermissionDenied()
+    context = {
+        "rows": selectors.dispatch_queue(actor=user),
+        "approvals": selectors.approval_list(actor=user),
+        "may_approve": selectors.may_approve(user),
+    }
+    return render(request, "dispatch/queue.html", context)
+
+
+@require_GET
+@staff_page(ASSIGN)
+def work_order_proposals(request: HttpRequest, pk: int) -> HttpResponse:
+    wo, rows = proposals.proposals_for(actor=request.user, work_order_id=pk)
+    pending = [a for a in selectors.approval_list(actor=request.user) if a.work_order_id == wo.pk]
+    return render(request, "dispatch/proposals.html", {"wo": wo, "rows": rows, "pending": pending})
+
+
+@require_POST
+@staff_page(ASSIGN)
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a technician from the proposals."))
+        return redirect("dispatch:proposals", pk=pk)
+    try:
+        result = services.dispatch_assign(actor=request.user, work_order_id=pk, **form.cleaned_data)
+    except (NotFound, PermissionDenied):
+        raise
+    except DomainError as error:
+        messages.error(request, str(error.message))
+        return redirect("dispatch:proposals", pk=pk)
+    if result.outcome == "proposed":
+        messages.success(request, _("P1: the proposal waits for a supervisor's approval."))
+        return redirect("dispatch:proposals", pk=pk)
+    messages.success(request, _("Assigned to %(name)s.") % {"name": result.work_order.assignee})
+    return redirect("workorders:detail", pk=pk)
+
+
+@require_POST
+@staff_page("dispatch.approve_dispatch")
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say approve or refuse."))
+        return redirect("dispatch:queue")
+    try:
+        approval = services.approval_decide(actor=request.user, approval_id=pk, **form.cleaned_data)
+    except (NotFound, PermissionDenied):
+        raise
+    except DomainError as error:
+        text = " ".join(str(t) for t in error.fields.values()) or str(error.message)
+        messages.error(request, text)
+        return redirect("dispatch:queue")
+    if approval.status == "approved":
+        messages.success(request, _("Approved: %(name)s is assigned.") % {"name": approval.technician})
+    else:
+        messages.success(request, _("Refused; the dispatcher is told."))
+    return redirect("dispatch:queue")

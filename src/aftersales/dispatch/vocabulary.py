@@ -1,0 +1,17 @@
+"""Words for what the dispatch services do: the access log's verbs and the timeline's actions."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+VERBS: dict[str, Promise] = {
+    "dispatch_propose": _("Propose P1 dispatch"),
+    "dispatch_approve": _("Approve P1 dispatch"),
+    "dispatch_refuse": _("Refuse P1 dispatch"),
+}
+WORK_ORDER_TIMELINE: dict[str, Promise] = {
+    "dispatch_proposed": _("P1 dispatch proposed"),
+    "dispatch_approved": _("P1 dispatch approved"),
+    "dispatch_refused": _("P1 dispatch refused"),
+}
