@@ -107,6 +107,44 @@ def test_r8_4_the_threshold_is_a_setting(agent, model):
     assert _incident(model).reports == 3
 
 
+def _rule_reads(ctx) -> list[str]:
+    return [q["sql"] for q in ctx.captured_queries if "feedback_feedbackrule" in q["sql"]]
+
+
+def test_r8_4_a_warm_intake_does_not_read_the_rule_row(agent, model):
+    """The rule is cached behind its change stamp, which the counter's upsert returns: a counted
+    intake below the threshold reads neither the rule row nor the stamp on its own."""
+    for _ in range(2):
+        report(agent, model)  # the second asks for the rule: now cached
+    with CaptureQueriesContext(connection) as ctx:
+        report(agent, model)
+    assert _rule_reads(ctx) == []
+    own_stamp_reads = [q for q in ctx.captured_queries if "feedback-rule" in q["sql"] and "INSERT" not in q["sql"]]
+    assert own_stamp_reads == []  # the stamp came back with the counter's upsert
+
+
+@pytest.mark.parametrize("how", ["save", "update"])
+def test_r8_4_an_edited_rule_takes_effect_at_once(agent, model, how):
+    """R-8.4 / STYLE rule 7: the administrator lowers the threshold (in the admin: a save; or any
+    UPDATE): the very next report uses it, though the old rule was cached."""
+    for _ in range(2):
+        report(agent, model)  # the default rule (threshold 10) is cached now
+    assert _incident(model) is None
+    if how == "save":
+        current = FeedbackRule.objects.filter(pk=1).first() or FeedbackRule(pk=1)
+        current.open_threshold = 3
+        current.save()
+    else:
+        FeedbackRule.objects.filter(pk=1).update(open_threshold=3)
+    with CaptureQueriesContext(connection) as ctx:
+        report(agent, model)
+    assert len(_rule_reads(ctx)) == 1  # the stamp changed: read again, once
+    assert _incident(model).reports == 3
+    with CaptureQueriesContext(connection) as ctx:
+        report(agent, model)  # the incident is open now; and the rule is cached again
+    assert _rule_reads(ctx) == []
+
+
 def test_r8_4_batches_and_models_count_apart(agent, model):
     for _ in range(9):
         report(agent, model, "B-A")

@@ -195,7 +195,7 @@ def quality_raise(request: HttpRequest, payload: QualityIn) -> Any:
 
 @router.get("/quality-feedback/{feedback_id}", response=responses({200: QualityOut}))
 def quality_get(request: HttpRequest, feedback_id: PathId) -> Any:
-    form = selectors.quality_scope(actor=request.user).filter(pk=feedback_id).first()
+    form = selectors.quality_get(actor=request.user, feedback_id=feedback_id)
     if form is None:
         raise Http404
     return _quality_out(form)
@@ -212,7 +212,7 @@ def quality_step(request: HttpRequest, feedback_id: PathId, payload: QualityStep
 
 @router.get("/opinions", response=responses({200: list[OpinionOut]}))
 def opinion_list(request: HttpRequest) -> Any:
-    return list(selectors.opinion_scope(actor=request.user).order_by("-recorded_at", "-id")[:LIST_LIMIT])
+    return list(selectors.opinion_list(actor=request.user)[:LIST_LIMIT])
 
 
 @router.post("/opinions", response=responses({201: OpinionOut}))

@@ -5,7 +5,9 @@ order's product (``fault_report_move``). No scan per intake; the statements of o
 intake, all on indexed single rows:
 
 1. ``FaultCounter`` upsert (``INSERT … ON CONFLICT DO UPDATE SET reports = reports + 1
-   RETURNING``): the balance of the (model, batch) and its open incident. Its row lock orders
+   RETURNING``): the balance of the (model, batch), its open incident and the rule's change
+   stamp (a scalar subquery, so the cached rule is checked without a statement of its own,
+   ``rule``). Its row lock orders
    every report of one batch, on SQLite (one writer) and PostgreSQL (a second upsert of the same
    row waits for the first to commit, then adds to the committed value), so two intakes that
    commit at the same moment both count and see each other's count.
@@ -14,7 +16,7 @@ intake, all on indexed single rows:
 4. With an incident open: ``UPDATE incident SET reports = reports + 1 RETURNING reports, level``
    (under the counter's lock, so each report gets its own number and a level is reached by
    exactly one of them); else, when the batch's balance reaches the threshold at all, the rule
-   row and the window count.
+   (from the per-process cache while its stamp is unchanged) and the window count.
 
 The rolling window, exactly: a report counts when ``reported_at >= now - window`` (a report 7
 days old counts, 7 days and 1 second does not). The count is the day buckets of the days after
@@ -33,7 +35,9 @@ from django.db import connection
 from django.utils import timezone
 
 from aftersales.catalog.models import ServiceType
+from aftersales.core import stamps
 from aftersales.core.db import insert
+from aftersales.core.models import ChangeStamp
 from aftersales.feedback.models import (
     LEVEL_ORDER,
     FaultCounter,
@@ -55,6 +59,9 @@ _COUNTER = FaultCounter._meta.db_table
 _DAY = FaultDayCount._meta.db_table
 _REPORT = FaultReport._meta.db_table
 _INCIDENT = Incident._meta.db_table
+_STAMP = ChangeStamp._meta.db_table
+# Renewed by triggers on the rule's table (migration 0005, ``feedback/triggers.py``).
+RULE_STAMP_KEY = "feedback-rule"
 
 
 def level_for(reports: int) -> str:
@@ -65,9 +72,41 @@ def level_for(reports: int) -> str:
     return Level.III
 
 
+# ---- the per-process cache of the rule -----------------------------------------------------
+# Intake asks for the rule whenever a batch without an open incident has 2 reports or more; the
+# administrator changes it a few times a year. The cache is trusted only while the
+# ``feedback-rule`` change stamp (core/stamps.py: triggers renew it on every write to the rule's
+# table, however made) is the one it was loaded under, as the SLA policies' cache. The cached
+# FeedbackRule is shared between requests: read it, never change it.
+
+
+@dataclass(frozen=True, slots=True)
+class _RuleSnapshot:
+    token: int
+    rule: FeedbackRule
+
+
+_rule_snapshot: _RuleSnapshot | None = None
+
+
 def rule() -> FeedbackRule:
-    """The administrator's rule row, or the defaults when none was saved."""
-    return FeedbackRule.objects.filter(pk=1).first() or FeedbackRule(pk=1)
+    """The administrator's rule row, or the defaults when none was saved: the stamp (one
+    single-row SELECT), then the row only when the stamp changed."""
+    return _rule_at(stamps.token(RULE_STAMP_KEY))
+
+
+def _rule_at(token: int | None) -> FeedbackRule:
+    """The rule as of ``token``, the stamp read in the caller's transaction (None: no stamp row,
+    e.g. after a test flush; then nothing is cached)."""
+    global _rule_snapshot  # one reference, swapped whole
+    snapshot = _rule_snapshot
+    if token is not None and snapshot is not None and snapshot.token == token:
+        return snapshot.rule
+    # Loaded after the token was read: never older than the token it is stored under.
+    current = FeedbackRule.objects.filter(pk=1).first() or FeedbackRule(pk=1)
+    if token is not None:
+        _rule_snapshot = _RuleSnapshot(token=token, rule=current)
+    return current
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,10 +156,10 @@ def _add(work_order: Any, key: Key, now: dt.datetime) -> FaultReport:
         cursor.execute(
             f"INSERT INTO {_COUNTER} (product_model_id, batch, reports, incident_id) VALUES (%s, %s, 1, NULL) "  # noqa: S608 - table names
             f"ON CONFLICT (product_model_id, batch) DO UPDATE SET reports = {_COUNTER}.reports + 1 "
-            "RETURNING reports, incident_id",
-            [key.product_model_id, key.batch],
+            f"RETURNING reports, incident_id, (SELECT token FROM {_STAMP} WHERE key = %s)",
+            [key.product_model_id, key.batch, RULE_STAMP_KEY],
         )
-        balance, incident_id = cursor.fetchone()
+        balance, incident_id, rule_token = cursor.fetchone()
         cursor.execute(
             f"INSERT INTO {_DAY} (product_model_id, batch, day, reports) VALUES (%s, %s, %s, 1) "  # noqa: S608
             f"ON CONFLICT (product_model_id, batch, day) DO UPDATE SET reports = {_DAY}.reports + 1",
@@ -147,7 +186,7 @@ def _add(work_order: Any, key: Key, now: dt.datetime) -> FaultReport:
 
             incident_rise(incident_id=incident_id, reports=reports, now=now, region_id=report.region_id)
     elif balance >= MIN_THRESHOLD:
-        _maybe_open(key, balance, now, report)
+        _maybe_open(key, balance, now, report, None if rule_token is None else int(rule_token))
     return report
 
 
@@ -187,8 +226,8 @@ def window_count(key: Key, start: dt.datetime) -> int:
         return int(cursor.fetchone()[0])
 
 
-def _maybe_open(key: Key, balance: int, now: dt.datetime, report: FaultReport) -> None:
-    current = rule()
+def _maybe_open(key: Key, balance: int, now: dt.datetime, report: FaultReport, rule_token: int | None) -> None:
+    current = _rule_at(rule_token)
     if balance < current.open_threshold:
         return  # fewer reports than the threshold ever: no window can hold enough
     start = window_start(key, now, current.window_days)

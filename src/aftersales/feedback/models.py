@@ -150,7 +150,10 @@ class FaultReport(models.Model):
         ]
         indexes = [
             models.Index(fields=["product_model", "batch", "reported_at"], name="fault_report_window_idx"),
-            models.Index(fields=["incident", "reported_at"], name="fault_report_incident_idx"),
+            # The incident page's work orders, newest report first, active ones only (keyset pages).
+            models.Index(fields=["incident", "withdrawn_at", "reported_at"], name="fault_report_incident_idx"),
+            # The incident page's reports by region: a GROUP BY read from this index alone.
+            models.Index(fields=["incident", "withdrawn_at", "region"], name="fault_report_region_idx"),
             models.Index(fields=["work_order"], name="fault_report_wo_idx"),
         ]
 

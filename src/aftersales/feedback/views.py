@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -16,8 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from aftersales.core.errors import DomainError
+from aftersales.core.errors import DomainError, NotFound
 from aftersales.core.limits import MAX_ID
+from aftersales.core.pagination import InvalidCursor
+from aftersales.customers.selectors import customer_get
 from aftersales.feedback import complaints, incidents, quality, selectors
 from aftersales.feedback.forms import (
     AcknowledgeForm,
@@ -50,25 +51,21 @@ LIST_LIMIT = 30  # the newest first; filters narrow it (as the work-order list's
 def incident_list(request: HttpRequest) -> HttpResponse:
     form = IncidentFilterForm(request.GET)
     values = form.values()
-    rows = list(
-        selectors.incident_list(
-            actor=request.user,
-            filters=selectors.IncidentFilters(
-                product_model_id=values["product_model"],
-                batch=(values["batch"] or "").strip(),
-                status=values["status"],
-                level=values["level"],
-            ),
-        )[:LIST_LIMIT]
+    filters = selectors.IncidentFilters(
+        product_model_id=values["product_model"],
+        batch=(values["batch"] or "").strip(),
+        status=values["status"],
+        level=values["level"],
     )
+    page = form.page(lambda cursor: selectors.incident_page(actor=request.user, filters=filters, cursor=cursor))
     # The choices' labels once per page (get_FOO_display hashes lazy choices on every call).
     levels, statuses = {k: str(v) for k, v in Level.choices}, {k: str(v) for k, v in Incident.Status.choices}
-    for row in rows:
+    for row in page.items:
         row.level_label, row.status_label = levels[row.level], statuses[row.status]  # type: ignore[attr-defined]
     context = {
         "form": form,
-        "incidents": rows,
-        "limit": LIST_LIMIT,
+        "page": page,
+        "incidents": page.items,
         "reports_label": _("Reports"),
         "opened_label": _("opened"),
     }
@@ -105,7 +102,7 @@ def _incident_context(request: HttpRequest, incident: Incident, **extra: Any) ->
         "levels": [(lv, LEVEL_OWNER_LABEL[lv.level]) for lv in levels],
         "checklist": checklist,
         "regions": selectors.incident_reports_by_region(incident),
-        "work_orders": selectors.incident_work_orders(incident),
+        "orders": _orders_page(request, incident),
         "chart": {"days": [d for d, _n in by_day], "counts": [n for _d, n in by_day]},
         "may_close": may_close,
         "close_form": extra.pop("close_form", None) or CloseIncidentForm(),
@@ -113,9 +110,23 @@ def _incident_context(request: HttpRequest, incident: Incident, **extra: Any) ->
     }
 
 
+def _orders_page(request: HttpRequest, incident: Incident) -> Any:
+    """The page of work orders behind the incident at the query string's cursor (a cursor the
+    server did not make: the first page)."""
+    cursor = request.GET.get("cursor") or None
+    try:
+        return selectors.incident_work_orders(incident=incident, cursor=cursor)
+    except InvalidCursor:
+        return selectors.incident_work_orders(incident=incident)
+
+
 @staff_page(incidents.PERM_VIEW)
 def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = _incident(request, incident_id)
+    htmx: Any = getattr(request, "htmx", None)
+    if htmx and htmx.target == "incident-orders":  # the next page of work orders only
+        context = {"incident": incident, "orders": _orders_page(request, incident)}
+        return render(request, "feedback/incident_detail.html#orders", context)
     return render(request, "feedback/incident_detail.html", _incident_context(request, incident))
 
 
@@ -157,24 +168,11 @@ def incident_close(request: HttpRequest, incident_id: int) -> HttpResponse:
 # ---- a work order's complaint -----------------------------------------------------------------
 
 
-def _staff_choices() -> list[tuple[int, str]]:
-    users = get_user_model().objects.filter(is_active=True, customer__isnull=True).order_by("display_name", "pk")
-    return [(u.pk, str(u)) for u in users[:300]]
-
-
 def _complaint_forms(request: HttpRequest, wo: Any, posted: dict[str, Any]) -> dict[str, Any]:
-    from aftersales.workorders.selectors import work_order_scope
-
-    previous = (
-        work_order_scope(actor=request.user)
-        .filter(customer_id=wo.customer_id)
-        .exclude(pk=wo.pk)
-        .order_by("-received_at")
-        .values_list("pk", "number")[:50]
-    )
-    staff = _staff_choices()
+    previous = selectors.previous_work_orders(actor=request.user, work_order_id=wo.pk)
+    staff = selectors.staff_choices()
     return {
-        "record_form": posted.get("record") or ComplaintForm(people=staff, previous=list(previous)),
+        "record_form": posted.get("record") or ComplaintForm(people=staff, previous=previous),
         "read_back_form": posted.get("read_back") or ReadBackForm(),
         "ack_form": posted.get("ack") or AcknowledgeForm(),
         "handle_form": posted.get("handle") or HandleForm(staff=staff),
@@ -217,14 +215,14 @@ def complaint_step(request: HttpRequest, work_order_id: int, step: str) -> HttpR
         raise Http404
     form: Any
     if step == "record":
-        form = ComplaintForm(request.POST, people=_staff_choices(), previous=[])
+        form = ComplaintForm(request.POST, people=selectors.staff_choices(), previous=[])
         form.fields["about_work_order"].widget.choices = []
     elif step == "read_back":
         form = ReadBackForm(request.POST)
     elif step == "ack":
         form = AcknowledgeForm(request.POST)
     elif step == "handle":
-        form = HandleForm(request.POST, staff=_staff_choices())
+        form = HandleForm(request.POST, staff=selectors.staff_choices())
     else:
         form = FollowUpForm(request.POST)
     if form.is_valid():
@@ -248,18 +246,8 @@ def complaint_step(request: HttpRequest, work_order_id: int, step: str) -> HttpR
 
 
 def _with_previous(request: HttpRequest, form: ComplaintForm, work_order_id: int) -> ComplaintForm:
-    from aftersales.workorders.selectors import work_order_scope
-
-    wo = work_order_scope(actor=request.user).filter(pk=work_order_id).only("customer_id").first()
-    if wo is not None:
-        rows = (
-            work_order_scope(actor=request.user)
-            .filter(customer_id=wo.customer_id)
-            .exclude(pk=work_order_id)
-            .order_by("-received_at")
-            .values_list("pk", "number")[:50]
-        )
-        form.fields["about_work_order"].widget.choices = [("", _("(none)")), *rows]
+    rows = selectors.previous_work_orders(actor=request.user, work_order_id=work_order_id)
+    form.fields["about_work_order"].widget.choices = [("", _("(none)")), *rows]
     return form
 
 
@@ -319,16 +307,9 @@ QUALITY_STEP_LABELS = {
 
 
 def _scoped_work_order(request: HttpRequest, value: str | None) -> Any:
-    from aftersales.workorders.selectors import work_order_scope
-
     if not value or not value.isdigit() or int(value) > MAX_ID:
         return None
-    wo = (
-        work_order_scope(actor=request.user)
-        .select_related("installed_product", "customer", "product_model")
-        .filter(pk=int(value))
-        .first()
-    )
+    wo = selectors.feedback_work_order(actor=request.user, work_order_id=int(value))
     if wo is None:
         raise Http404
     return wo
@@ -336,14 +317,9 @@ def _scoped_work_order(request: HttpRequest, value: str | None) -> Any:
 
 @staff_page(quality.PERM_RAISE)
 def quality_create(request: HttpRequest) -> HttpResponse:
-    from aftersales.catalog.models import ProductModel
-    from aftersales.workorders.models import Attachment
-
     wo = _scoped_work_order(request, request.GET.get("work_order") or request.POST.get("work_order"))
-    models = [(m.pk, f"{m.code} {m.name}") for m in ProductModel.objects.filter(is_active=True).order_by("code")]
-    photos = (
-        [(a.pk, a.name) for a in Attachment.objects.filter(work_order=wo).order_by("id") if a.is_image] if wo else []
-    )
+    models = selectors.product_model_choices()
+    photos = selectors.work_order_photos(wo) if wo else []
     initial = {}
     if wo is not None:
         product = wo.installed_product
@@ -398,19 +374,14 @@ def quality_list(request: HttpRequest) -> HttpResponse:
 
 
 def _quality_page(request: HttpRequest, feedback_id: int, step_form: Any = None, status: int = 200) -> HttpResponse:
-    form = (
-        selectors.quality_scope(actor=request.user)
-        .select_related("product_model", "raised_by", "closed_by", "work_order")
-        .filter(pk=feedback_id)
-        .first()
-    )
+    form = selectors.quality_get(actor=request.user, feedback_id=feedback_id)
     if form is None:
         raise Http404
     next_step = next((step for step, (_f, needs, _t) in quality.STEPS.items() if needs == form.status), None)
     user: Any = request.user
     context = {
         "qf": form,
-        "photos": [p.attachment for p in form.photos.select_related("attachment")],
+        "photos": selectors.quality_photos(form),
         "next_step": next_step,
         "next_label": QUALITY_STEP_LABELS.get(next_step or "", ""),
         "may_handle": user.has_perm(quality.PERM_HANDLE),
@@ -447,29 +418,20 @@ def quality_step(request: HttpRequest, feedback_id: int, step: str) -> HttpRespo
 # ---- opinions, suggestions, praise (R-8.2) ------------------------------------------------------
 
 
-def _technicians() -> list[tuple[int, str]]:
-    users = (
-        get_user_model()
-        .objects.filter(is_active=True, customer__isnull=True, groups__name__in=["technician", "expert"])
-        .distinct()
-        .order_by("display_name", "pk")
-    )
-    return [(u.pk, str(u)) for u in users[:300]]
-
-
 @staff_page("feedback.add_opinion")
 def opinion_create(request: HttpRequest) -> HttpResponse:
-    from aftersales.customers.selectors import customer_scope
-
     wo = _scoped_work_order(request, request.GET.get("work_order") or request.POST.get("work_order"))
     customer = wo.customer if wo else None
     raw_customer = request.GET.get("customer") or request.POST.get("customer")
     if customer is None and raw_customer and raw_customer.isdigit() and int(raw_customer) <= MAX_ID:
-        customer = customer_scope(actor=request.user).filter(pk=int(raw_customer)).first()
-        if customer is None:
-            raise Http404
+        try:
+            customer = customer_get(actor=request.user, customer_id=int(raw_customer))
+        except NotFound as exc:
+            raise Http404 from exc
     form = OpinionForm(
-        request.POST or None, technicians=_technicians(), initial={"channel": "phone", "department": "service"}
+        request.POST or None,
+        technicians=selectors.technician_choices(),
+        initial={"channel": "phone", "department": "service"},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -499,11 +461,7 @@ def opinion_create(request: HttpRequest) -> HttpResponse:
 
 @staff_page("feedback.view_opinion")
 def opinion_list(request: HttpRequest) -> HttpResponse:
-    rows = list(
-        selectors.opinion_scope(actor=request.user)
-        .select_related("customer", "technician", "work_order", "answered_by")
-        .order_by("-recorded_at", "-id")[:LIST_LIMIT]
-    )
+    rows = list(selectors.opinion_list(actor=request.user)[:LIST_LIMIT])
     user: Any = request.user
     return render(
         request,
