@@ -315,3 +315,29 @@ def test_parts_come_from_his_van_or_a_branch_through_the_ledger_r_7_2(people):
             )
     assert Warehouse.objects.count() == 3
     assert VisitPhoto.objects.count() == 0
+
+
+def test_resolving_a_work_order_with_a_visit_takes_the_approved_reports_resolution_r_6_4(people):
+    from aftersales.workorders.services import work_order_resolve
+
+    visit = vs.visit_submit(actor=people.technician, visit_id=signed_visit(people).pk)
+    with pytest.raises(DomainError) as exc:
+        work_order_resolve(actor=people.technician, work_order_id=visit.work_order_id, resolution="我自己写的")
+    assert exc.value.code == "report_not_approved"
+    approved = vs.visit_approve(actor=people.supervisor, visit_id=visit.pk)
+    wo = work_order_resolve(actor=people.technician, work_order_id=visit.work_order_id, resolution="")
+    assert wo.status == "resolved"
+    assert wo.resolution == f"更换启动电容，清洗滤网 ({approved.archive_number})"
+
+
+def test_a_work_order_without_visits_is_resolved_as_before(people):
+    from aftersales.workorders.services import work_order_resolve
+
+    wo = assigned_work_order(people)
+    with pytest.raises(ValidationFailed) as exc:
+        work_order_resolve(actor=people.technician, work_order_id=wo.pk, resolution="  ")
+    assert "resolution" in exc.value.fields
+    assert (
+        work_order_resolve(actor=people.technician, work_order_id=wo.pk, resolution="电话指导解决").resolution
+        == "电话指导解决"
+    )

@@ -68,6 +68,7 @@ class VisitErrorCode(StrEnum):
     NOT_CHECKED_IN = "not_checked_in"
     SIGNATURE_OR_SEAL = "signature_or_seal"
     OWN_REPORT = "own_report"
+    REPORT_NOT_APPROVED = "report_not_approved"
 
 
 # Actions
@@ -701,3 +702,20 @@ def _notify_technician(visit: Visit, *, approved: bool) -> None:
 
 def visible_in_scope(actor: Any, work_order_id: int) -> bool:
     return work_order_scope(actor=actor).filter(pk=work_order_id).exists()
+
+
+def resolution_from_report(*, work_order: WorkOrder) -> str | None:
+    """The resolution of a work order that had a visit (R-6.4): the work recorded in its approved
+    service report, with the archive number; refused ``report_not_approved`` while none is
+    approved. None for a work order without visits (resolved as before)."""
+    visits = Visit.objects.filter(work_order=work_order)
+    if not visits.exists():
+        return None
+    report = visits.filter(status=VisitStatus.APPROVED).order_by("-reviewed_at", "-pk").first()
+    if report is None:
+        message = _(
+            "This work order had a visit: it is resolved from the approved service report. Have it approved first."
+        )
+        raise DomainError(VisitErrorCode.REPORT_NOT_APPROVED, message, {"resolution": message}, status=409)
+    text = report.remote_steps if report.kind == VisitKind.REMOTE and not report.work_done else report.work_done
+    return f"{text} ({report.archive_number})"

@@ -96,3 +96,43 @@ def assign_checks_run(*, work_order: WorkOrder, assignee: Any, now: dt.datetime 
     moment = now or timezone.now()
     for check in ASSIGN_CHECKS:
         check(work_order=work_order, assignee=assignee, now=moment)
+
+
+# What another app does right after a work order is acknowledged, in the same transaction with
+# the work order locked (dispatch: the automatic assignment of P2/P3 to the first eligible
+# proposal when its setting is on, R-5.1). Each takes the actor and the work order and returns
+# True when it changed the work order.
+ACKNOWLEDGED_HOOKS: list[Any] = []
+
+
+def acknowledged_hooks_register(hook: Any) -> None:
+    if hook not in ACKNOWLEDGED_HOOKS:
+        ACKNOWLEDGED_HOOKS.append(hook)
+
+
+def acknowledged_hooks_run(*, actor: Any, work_order: WorkOrder) -> None:
+    changed = False
+    for hook in ACKNOWLEDGED_HOOKS:
+        changed = bool(hook(actor=actor, work_order=work_order)) or changed
+    if changed:
+        work_order.refresh_from_db()  # a hook changed it through the services (True: re-read it)
+
+
+# Where a work order's resolution comes from when another app holds the record of the work
+# (fieldservice: the approved service report of a visit, R-6.4). Each source takes the locked work
+# order and returns the resolution text, None when it has nothing to say about this work order,
+# or raises a coded DomainError to refuse resolving it yet; ``work_order_resolve`` asks them.
+RESOLUTION_SOURCES: list[Any] = []
+
+
+def resolution_sources_register(source: Any) -> None:
+    if source not in RESOLUTION_SOURCES:
+        RESOLUTION_SOURCES.append(source)
+
+
+def resolution_from_sources(*, work_order: WorkOrder) -> str | None:
+    for source in RESOLUTION_SOURCES:
+        text = source(work_order=work_order)
+        if text is not None:
+            return str(text)
+    return None

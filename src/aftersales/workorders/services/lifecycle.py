@@ -37,7 +37,12 @@ from aftersales.workorders.services.common import (
     _optional_text,
     _required_reason,
 )
-from aftersales.workorders.services.hooks import assign_checks_run, work_order_lock
+from aftersales.workorders.services.hooks import (
+    acknowledged_hooks_run,
+    assign_checks_run,
+    resolution_from_sources,
+    work_order_lock,
+)
 from aftersales.workorders.states import TRANSITIONS, Action, HandlingMode, Status
 
 # ---------------------------------------------------------------------------------------
@@ -70,7 +75,12 @@ STAFF_RULES: dict[str, Callable[[Any, WorkOrder], bool]] = {
     Action.RESOLVE: _may_handle,
     Action.CONFIRM: _either(_perm("close_workorder"), _may_handle),
     Action.CLOSE: _perm("close_workorder"),
-    Action.REOPEN: _either(_perm("close_workorder"), _perm("handle_workorder")),
+    # QA reopens when the follow-up call hears the problem is back (surveys.followup, R-8.1).
+    Action.REOPEN: _either(
+        _perm("close_workorder"),
+        _perm("handle_workorder"),
+        lambda actor, wo: bool(actor.has_perm("surveys.make_follow_up_call")),
+    ),
     Action.ARCHIVE: _perm("archive_workorder"),
     Action.CANCEL: _perm("close_workorder"),  # the desk that closes also withdraws a request
     NOTE: _either(_may_handle, _perm("record_communication")),
@@ -148,6 +158,7 @@ def work_order_acknowledge(*, actor: Any, work_order_id: int, note: str = "") ->
         wo.save()
         sla_targets.on_acknowledged(wo)  # SLA
         record(actor=actor, action="change", verb=Action.ACKNOWLEDGE, obj=wo)
+        acknowledged_hooks_run(actor=actor, work_order=wo)  # dispatch: automatic assignment (R-5.1)
     return wo
 
 
@@ -235,11 +246,18 @@ def work_order_resume(*, actor: Any, work_order_id: int, note: str = "") -> Work
 
 
 def work_order_resolve(*, actor: Any, work_order_id: int, resolution: str, technical_solution: str = "") -> WorkOrder:
-    """R-3.7: record the resolution and the technical solution used."""
-    resolution = _required_reason(resolution, "resolution", _("Describe how the problem was solved."))
+    """R-3.7: record the resolution and the technical solution used. A work order another app
+    holds the record of the work for (a visit's approved service report, R-6.4) takes its
+    resolution from there (``hooks.resolution_from_sources``)."""
+    resolution = _optional_text(resolution, "resolution")
     technical_solution = _optional_text(technical_solution, "technical_solution")
     with transaction.atomic():
         wo = _locked(actor, work_order_id, Action.RESOLVE)
+        from_record = resolution_from_sources(work_order=wo)
+        if from_record is not None:
+            resolution = from_record
+        elif not resolution:
+            raise ValidationFailed({"resolution": _("Describe how the problem was solved.")})
         event = _move(
             wo, actor, Action.RESOLVE, Status.RESOLVED, text=resolution, data={"technical_solution": technical_solution}
         )
