@@ -6,9 +6,11 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field as NinjaField
-from ninja import Header, Query, Router, Schema, Status
+from ninja import File, Header, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from aftersales.api.schemas import PathId, QueryId, responses
+from aftersales.audit.services import record
 from aftersales.repairs import carriers, parts_used, selectors, services, shipping
 from aftersales.repairs.models import RepairOrder, Shipment
 from aftersales.repairs.schemas import (
@@ -24,6 +26,7 @@ from aftersales.repairs.schemas import (
     RepairOrderListOut,
     RepairOrderOut,
     RepairPartOut,
+    RepairPhotoOut,
     RepairStatus,
     ShipIn,
     ShipmentIn,
@@ -86,6 +89,7 @@ def _detail(request: HttpRequest, repair_order_id: int) -> dict[str, Any]:
         "allowed_actions": services.available_actions(actor=user, ro=ro),
         "events": [] if portal else selectors.repair_order_timeline(actor=user, repair_order=ro),
         "parts_used": [] if portal else list(ro.parts_used.select_related("part")),
+        "photos": [] if portal else list(ro.photos.order_by("pk")),
         "shipments": [
             shipment_out(s)
             for s in selectors.shipment_list(actor=user, work_order_id=ro.work_order_id)
@@ -128,10 +132,54 @@ def _action(request: HttpRequest, service: Any, repair_order_id: int, key: str |
 def repair_order_receive(
     request: HttpRequest, repair_order_id: PathId, payload: ReceiveIn, idempotency_key: IdempotencyKey = None
 ) -> Any:
-    """The product arrived (photos are added on the receiving page). The deadline starts."""
+    """The product arrived; the deadline starts. Photos of it follow, one a request, with
+    `POST /repair-orders/{id}/photos` (the receiving page takes them with the form)."""
     values = payload.dict()
     values["accessories"] = [str(a) for a in values["accessories"]]
     return _action(request, services.repair_order_receive, repair_order_id, idempotency_key, **values)
+
+
+@router.post("/repair-orders/{repair_order_id}/photos", response=responses({201: RepairPhotoOut}))
+def repair_order_photo_add(request: HttpRequest, repair_order_id: PathId, file: File[UploadedFile]) -> Any:
+    """A photo of the product on arrival (JPEG, PNG, WebP), `multipart/form-data` with `file`,
+    while the repair order is received (409 `illegal_transition` before or after), by whoever
+    receives. As on the receiving page, what it is, is read from its bytes: any other file is
+    422 `attachment_type_not_allowed`, an empty one 422 `attachment_empty`, a picture that
+    cannot be decoded 422 `attachment_damaged`, one of too many pixels 422 `image_too_large`,
+    over `ATTACHMENT_MAX_MB` 413 `payload_too_large`. Stored without its metadata (EXIF,
+    location), as an attachment of the work order; on the repair order's timeline."""
+    return Status(201, services.repair_order_photo_add(actor=request.user, repair_order_id=repair_order_id, file=file))
+
+
+@router.get(
+    "/repair-orders/{repair_order_id}/photos/{attachment_id}",
+    response=responses({}),
+    url_name="repair_order_photo",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The photo; `?thumbnail=true` for a JPEG of at most 320×320 pixels.",
+                "content": {
+                    ct: {"schema": {"type": "string", "format": "binary"}}
+                    for ct in ("image/jpeg", "image/png", "image/webp")
+                },
+            }
+        }
+    },
+)
+def repair_order_photo(
+    request: HttpRequest, repair_order_id: PathId, attachment_id: PathId, thumbnail: bool = False
+) -> Any:
+    """A photo on arrival of a repair order the caller sees (staff; recorded in the access log,
+    R-13.2, unless the thumbnail); 404 for any other."""
+    from aftersales.workorders.attachments import attachment_response
+
+    shown = selectors.repair_order_photo(
+        actor=request.user, repair_order_id=repair_order_id, attachment_id=attachment_id
+    )
+    if not thumbnail:
+        record(actor=request.user, action="view", object_type="attachment", object_id=shown.id, object_repr=shown.name)
+    return attachment_response(shown, thumbnail=thumbnail)
 
 
 @router.post("/repair-orders/{repair_order_id}/assign", response=responses({200: RepairOrderOut}))

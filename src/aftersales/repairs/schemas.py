@@ -151,11 +151,22 @@ class RepairOrderItemOut(Schema):
     closed_at: dt.datetime | None
 
 
+class RepairPhotoOut(Schema):
+    """A photo of the product on arrival (an attachment of the work order, staff only)."""
+
+    id: int
+    name: str = Field(description="The uploader's file name, with the extension of what the file is.")
+    kind: str = Field(description="jpeg, png or webp, read from the bytes.")
+    size: int = Field(description="Bytes stored (encoded again, without its metadata).")
+    created_at: dt.datetime
+
+
 class RepairOrderOut(RepairOrderItemOut):
     allowed_actions: list[str] = Field(description="What the caller's next request may do.")
     events: list[RepairEventOut] = Field(description="The repair order's timeline; empty for a customer.")
     parts_used: list[RepairPartOut] = Field(description="From the factory warehouse; empty for a customer.")
     shipments: list[ShipmentOut]
+    photos: list[RepairPhotoOut] = Field(description="Photos on arrival; empty for a customer.")
 
 
 class RepairOrderListOut(Schema):

@@ -73,6 +73,34 @@ def repair_order_list(
     return list(qs.order_by(F("deadline_at").asc(nulls_last=True), "-id")[:limit])
 
 
+def repair_order_photo(*, actor: Any, repair_order_id: int, attachment_id: int) -> Any:
+    """A photo taken on arrival of a repair order the actor sees (the repairer may not see the
+    work order itself), as a ``ShownAttachment`` to serve; 404 for any other. Staff only: a
+    customer is not shown the factory's photos."""
+    from aftersales.workorders.selectors import ShownAttachment
+
+    if is_portal_user(actor):
+        raise NotFound()
+    ro = repair_order_get(actor=actor, repair_order_id=repair_order_id)
+    found = ro.photos.filter(pk=attachment_id).first()
+    if found is None:
+        raise NotFound()
+    return ShownAttachment(
+        id=found.pk,
+        work_order_id=found.work_order_id,
+        name=found.name,
+        kind=found.kind,
+        size=found.size,
+        created_at=found.created_at,
+        visible_to_customer=found.visible_to_customer,
+        is_image=found.is_image,
+        by_customer=False,
+        uploaded_by=None,
+        file=found.file,
+        thumbnail=found.thumbnail,
+    )
+
+
 def work_order_has_open_repair(*, work_order_id: int) -> bool:
     """Whether the work order's product is on an open repair order (not yet delivered back): the
     work-order services ask before cancelling it, under their lock on the work order."""

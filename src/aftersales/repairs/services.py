@@ -43,6 +43,7 @@ MAX_TEXT = 4000
 MAX_BACKDATE = dt.timedelta(days=366)
 AGREE = "agree"  # not a move of the state table; its own permission rule below
 USE_PART = "use_part"  # parts from the factory warehouse (parts_used.py), by the repairer in repair
+PHOTO = "photo"  # a photo on arrival added after the receiving (the API's upload, one file a call)
 USING_PARTS = frozenset({Status.ASSIGNED, Status.REPAIRING})
 
 
@@ -77,6 +78,7 @@ RULES: dict[str, Callable[[Any, RepairOrder], bool]] = {
     Action.DELIVER: _perm("confirm_shipment_delivery"),
     AGREE: _either(_perm("manage_repairorder"), _repairer),
     USE_PART: _repairer,
+    PHOTO: _perm("manage_repairorder"),  # as receiving
 }
 REPAIRER_ONLY = frozenset({Action.DIAGNOSE, Action.REPAIR_DONE, USE_PART})
 
@@ -109,6 +111,14 @@ def action_refusal(*, actor: Any, action: str, ro: RepairOrder) -> DomainError |
             return DomainError(
                 RepairErrorCode.DEADLINE_NOT_SET,
                 _("Only a received repair that has not been shipped back has a deadline to move."),
+                status=409,
+            )
+        return None
+    if action == PHOTO:
+        if ro.status != Status.RECEIVED:
+            return DomainError(
+                RepairErrorCode.ILLEGAL_TRANSITION,
+                _("Photos on arrival are added while the repair order is received, before a repairer is named."),
                 status=409,
             )
         return None
@@ -296,7 +306,6 @@ def repair_order_receive(
     chosen = _clean_accessories(accessories or [])
     accessories_other = text_value(accessories_other, "accessories_other", limit=200)
     received_at = past_moment(received_at, "received_at", now=now)
-    from aftersales.workorders.attachments import attachment_add
 
     added: list[Any] = []
     try:
@@ -306,7 +315,7 @@ def repair_order_receive(
             ro.accessories, ro.accessories_other = chosen, accessories_other
             deadlines.set_deadline(ro, received_at=received_at)
             for photo in photos or []:
-                added.append(attachment_add(actor=actor, work_order_id=wo.pk, file=photo))
+                added.append(_arrival_photo(actor, wo, photo, field="photos"))
             move(
                 ro,
                 wo,
@@ -333,6 +342,49 @@ def repair_order_receive(
                 default_storage.delete(attachment.thumbnail.name)
         raise
     return ro
+
+
+def _arrival_photo(actor: Any, wo: WorkOrder, file: Any, *, field: str) -> Any:
+    """``file`` stored as an attachment of the work order (read by content, size-limited and
+    re-encoded by ``workorders.attachments``), refused unless it is a photo (JPEG, PNG, WebP)."""
+    from aftersales.workorders.attachments import attachment_add
+    from aftersales.workorders.errors import WorkOrderErrorCode
+
+    attachment = attachment_add(actor=actor, work_order_id=wo.pk, file=file)
+    if not attachment.is_image:
+        default_storage.delete(str(attachment.file.name))
+        message = _("Only photos (JPEG, PNG, WebP) are taken of a product on arrival.")
+        raise DomainError(WorkOrderErrorCode.ATTACHMENT_TYPE, message, {field: message}, status=422)
+    return attachment
+
+
+def repair_order_photo_add(*, actor: Any, repair_order_id: int, file: Any) -> Any:
+    """One more photo of the product on arrival (R-6.5), by whoever receives, while the repair
+    order is received: stored as the receiving form stores its photos, on the repair order's
+    timeline. Returns the attachment."""
+    added: list[Any] = []
+    try:
+        with transaction.atomic():
+            ro, wo = _locked(actor, repair_order_id, PHOTO)
+            attachment = _arrival_photo(actor, wo, file, field="file")
+            added.append(attachment)
+            ro.photos.add(attachment)
+            RepairEvent.objects.create(
+                repair_order=ro,
+                action=PHOTO,
+                actor=actor,
+                at=timezone.now(),
+                text=attachment.name,
+                data={"photo": attachment.pk},
+            )
+            record(actor=actor, action="change", verb=PHOTO, obj=ro, detail={"photo": attachment.pk})
+    except BaseException:
+        for stored in added:  # nothing was recorded: no file stays behind
+            default_storage.delete(stored.file.name)
+            if stored.thumbnail:
+                default_storage.delete(stored.thumbnail.name)
+        raise
+    return attachment
 
 
 @idempotent(scope="repair_order_assign", model=RepairOrder)

@@ -236,29 +236,14 @@ def photo(request: HttpRequest, pk: int, attachment_id: int, size: str) -> Any: 
     """A photo taken on arrival, for whoever sees the repair order (the repairer may not see the
     work order itself)."""
     from aftersales.workorders.attachments import attachment_response
-    from aftersales.workorders.selectors import ShownAttachment
 
     user = _user(request)
-    ro = selectors.repair_order_get(actor=user, repair_order_id=pk)
-    found = ro.photos.filter(pk=attachment_id).first()
-    if found is None:
-        raise Http404
-    shown = ShownAttachment(
-        id=found.pk,
-        work_order_id=found.work_order_id,
-        name=found.name,
-        kind=found.kind,
-        size=found.size,
-        created_at=found.created_at,
-        visible_to_customer=found.visible_to_customer,
-        is_image=found.is_image,
-        by_customer=False,
-        uploaded_by=None,
-        file=found.file,
-        thumbnail=found.thumbnail,
-    )
+    try:
+        shown = selectors.repair_order_photo(actor=user, repair_order_id=pk, attachment_id=attachment_id)
+    except NotFound as exc:
+        raise Http404 from exc
     if size != "thumbnail":
-        record(actor=user, action="view", obj=found)
+        record(actor=user, action="view", object_type="attachment", object_id=shown.id, object_repr=shown.name)
     return attachment_response(shown, thumbnail=size == "thumbnail")
 
 

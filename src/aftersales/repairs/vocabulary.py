@@ -17,6 +17,7 @@ VERBS: dict[str, Promise] = {
     "agree": _("Agree new repair date"),
     "deliver": _("Confirm delivery"),
     "use_part": _("Use a part in a repair"),
+    "photo": _("Add a photo on arrival"),
 }
 
 # The lines this app writes on a work order's timeline (workorders' work_order_event_record).

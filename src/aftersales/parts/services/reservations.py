@@ -9,9 +9,10 @@ Charge: 0 when the product is within its warranty on the day of use (``Installed
 warranty_status``), else the customer price (taken when reserved) × quantity; a holder of
 ``parts.override_charge`` (agents) may set another amount with a reason, which consumption keeps.
 
-There is no "cancel" in the work-order lifecycle (``workorders/states.py``); a work order leaves
-it unresolved only by being resolved, so ``release_for_work_order`` is what a future cancel (or
-a reassignment that empties a van) calls; a person releases a line with ``work_order_part_release``.
+A work order that is cancelled (``workorders.services.work_order_cancel``) gives its reserved
+lines back with ``release_for_work_order``, in its transaction; a person releases a line with
+``work_order_part_release``. Each reservation, release and consumption is a line on the work
+order's timeline (``work_order_event_record``; the labels are registered in ``apps.py``).
 """
 
 from __future__ import annotations
@@ -56,6 +57,26 @@ def in_warranty(work_order: Any, *, now: datetime | None = None) -> bool:
         return False
     day = timezone.localdate(now or timezone.now())
     return bool(product.warranty_status(on=day) == WarrantyStatus.IN_WARRANTY)
+
+
+# The work-order timeline's actions of this app (labels: ``TIMELINE_ACTIONS`` in apps.py).
+TIMELINE_RESERVE, TIMELINE_RELEASE, TIMELINE_CONSUME = "part_reserve", "part_release", "part_consume"
+
+
+def _on_timeline(actor: Any, work_order: Any, line: WorkOrderPart, action: str, *, now: datetime) -> None:
+    """The line on the work order's timeline: which part, how many, from where (codes, names and
+    numbers: it reads the same in both languages)."""
+    from aftersales.workorders.services import work_order_event_record
+
+    part, warehouse = line.part, line.warehouse
+    work_order_event_record(
+        actor=actor,
+        work_order=work_order,
+        action=action,
+        text=f"{part.code} {part.name} × {line.quantity} · {warehouse.name}",
+        data={"line": line.pk, "part": part.pk, "warehouse": warehouse.pk, "quantity": line.quantity},
+        at=now,
+    )
 
 
 def _charge(line: WorkOrderPart) -> Decimal:
@@ -106,10 +127,11 @@ def work_order_part_reserve(
         )
         line.charge = _charge(line)
         line.save()
+        _on_timeline(actor, wo, line, TIMELINE_RESERVE, now=moment)
     return line
 
 
-def _release(actor: Any, line: WorkOrderPart, *, reason: str, now: datetime) -> None:
+def _release(actor: Any, work_order: Any, line: WorkOrderPart, *, reason: str, now: datetime) -> None:
     apply_changes(
         actor=actor,
         part_id=line.part_id,
@@ -121,6 +143,7 @@ def _release(actor: Any, line: WorkOrderPart, *, reason: str, now: datetime) -> 
     line.status = Status.RELEASED
     line.closed_at = now
     line.save(update_fields=["status", "closed_at"])
+    _on_timeline(actor, work_order, line, TIMELINE_RELEASE, now=now)
 
 
 def work_order_part_release(
@@ -131,18 +154,19 @@ def work_order_part_release(
         raise PermissionDenied()
     work_order_part_get(actor=actor, work_order_id=work_order_id, line_id=line_id)  # scope
     with transaction.atomic():
-        _locked_work_order(actor, work_order_id)
+        wo = _locked_work_order(actor, work_order_id)
         line = WorkOrderPart.objects.select_for_update().get(pk=line_id)
         if line.status != Status.RESERVED:
             raise DomainError(PartsError.LINE_NOT_RESERVED, _("This line is no longer reserved."), status=409)
-        _release(actor, line, reason="", now=now or timezone.now())
+        _release(actor, wo, line, reason="", now=now or timezone.now())
     return line
 
 
 def _open_lines(work_order_id: int) -> list[WorkOrderPart]:
     # Part, then warehouse: the stock engine's lock order across several lines.
     return list(
-        WorkOrderPart.objects.select_for_update()
+        WorkOrderPart.objects.select_for_update(of=("self",))
+        .select_related("part", "warehouse")  # for the timeline; only the lines are locked
         .filter(work_order_id=work_order_id, status=Status.RESERVED)
         .order_by("part_id", "warehouse_id", "id")
     )
@@ -177,6 +201,7 @@ def consume_for_work_order(*, actor: Any, work_order: Any, now: datetime | None 
         if not line.charge_overridden:
             line.charge = _charge(line)
         line.save(update_fields=["status", "closed_at", "in_warranty", "charge"])
+        _on_timeline(actor, work_order, line, TIMELINE_CONSUME, now=moment)
     return lines
 
 
@@ -188,7 +213,7 @@ def release_for_work_order(
     moment = now or timezone.now()
     lines = _open_lines(work_order.pk)
     for line in lines:
-        _release(actor, line, reason=reason, now=moment)
+        _release(actor, work_order, line, reason=reason, now=moment)
     return lines
 
 

@@ -47,6 +47,8 @@ def repair_action_label(action: str) -> str:
         return _("New date agreed with the customer")
     if action == "use_part":
         return _("Part used")
+    if action == "photo":
+        return _("Photo on arrival added")
     return str(Action(action).label) if action in Action.values else action
 
 
