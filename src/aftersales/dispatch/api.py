@@ -7,7 +7,8 @@ from django.http import HttpRequest
 from ninja import Router
 
 from aftersales.api.schemas import PathId, responses
-from aftersales.dispatch import proposals, selectors, services
+from aftersales.core.errors import PermissionDenied
+from aftersales.dispatch import automatic, proposals, selectors, services
 from aftersales.dispatch.models import DispatchApproval
 from aftersales.dispatch.schemas import (
     ApprovalDecideIn,
@@ -15,6 +16,7 @@ from aftersales.dispatch.schemas import (
     ApprovalOut,
     DispatchAssignIn,
     DispatchAssignOut,
+    DispatchSettingsIO,
     ProposalListOut,
 )
 
@@ -67,3 +69,20 @@ def approval_list(request: HttpRequest) -> Any:
 def approval_decide(request: HttpRequest, approval_id: PathId, payload: ApprovalDecideIn) -> Any:
     services.approval_decide(actor=request.user, approval_id=approval_id, **payload.dict())
     return approval_out(selectors.approval_get(actor=request.user, approval_id=approval_id))
+
+
+@router.get("/dispatch/settings", response=responses({200: DispatchSettingsIO}))
+def settings_get(request: HttpRequest) -> Any:
+    if not (proposals.may_dispatch(request.user) or request.user.has_perm(automatic.CHANGE)):
+        raise PermissionDenied()
+    return {"auto_assign": automatic.dispatch_settings().auto_assign}
+
+
+@router.put("/dispatch/settings", response=responses({200: DispatchSettingsIO}))
+def settings_put(request: HttpRequest, payload: DispatchSettingsIO) -> Any:
+    """Supervisors and administrators switch automatic assignment of P2/P3 on or off."""
+    return {
+        "auto_assign": automatic.dispatch_settings_update(
+            actor=request.user, auto_assign=payload.auto_assign
+        ).auto_assign
+    }

@@ -55,3 +55,29 @@ class DispatchApproval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work_order_id} → {self.technician_id} ({self.status})"
+
+
+class DispatchSettings(models.Model):
+    """The dispatch knobs an administrator or supervisor sets (one row)."""
+
+    auto_assign = models.BooleanField(
+        _("assign P2/P3 automatically on acknowledgement"),
+        default=False,
+        help_text=_("To the first eligible proposal; P1 always waits for a supervisor's approval."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("dispatch settings")
+        verbose_name_plural = _("dispatch settings")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)

@@ -63,3 +63,9 @@ class ApprovalOut(Schema):
 
 class ApprovalListOut(Schema):
     items: list[ApprovalOut]
+
+
+class DispatchSettingsIO(Schema):
+    auto_assign: bool = Field(
+        strict=True, description="P2/P3 work orders go to their first eligible proposal when acknowledged."
+    )

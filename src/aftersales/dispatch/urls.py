@@ -9,4 +9,5 @@ urlpatterns = [
     path("work-orders/<int:pk>/", views.work_order_proposals, name="proposals"),
     path("work-orders/<int:pk>/assign/", views.assign, name="assign"),
     path("approvals/<int:pk>/decide/", views.decide, name="decide"),
+    path("settings/", views.settings_update, name="settings"),
 ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.core.errors import DomainError, NotFound, PermissionDenied
-from aftersales.dispatch import proposals, selectors, services
+from aftersales.dispatch import automatic, proposals, selectors, services
 from aftersales.web.access import staff_page
 
 ASSIGN = "workorders.assign_workorder"
@@ -38,6 +38,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "rows": selectors.dispatch_queue(actor=user),
         "approvals": selectors.approval_list(actor=user),
         "may_approve": selectors.may_approve(user),
+        "settings": automatic.dispatch_settings(),
+        "may_change_settings": user.has_perm(automatic.CHANGE),
     }
     return render(request, "dispatch/queue.html", context)
 
@@ -90,4 +92,16 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Approved: %(name)s is assigned.") % {"name": approval.technician})
     else:
         messages.success(request, _("Refused; the dispatcher is told."))
+    return redirect("dispatch:queue")
+
+
+@require_POST
+@staff_page(automatic.CHANGE)
+def settings_update(request: HttpRequest) -> HttpResponse:
+    on = request.POST.get("auto_assign") == "1"
+    automatic.dispatch_settings_update(actor=request.user, auto_assign=on)
+    if on:
+        messages.success(request, _("P2 and P3 work orders are now assigned automatically when acknowledged."))
+    else:
+        messages.success(request, _("Automatic assignment is off."))
     return redirect("dispatch:queue")

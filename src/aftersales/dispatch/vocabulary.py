@@ -9,6 +9,7 @@ VERBS: dict[str, Promise] = {
     "dispatch_propose": _("Propose P1 dispatch"),
     "dispatch_approve": _("Approve P1 dispatch"),
     "dispatch_refuse": _("Refuse P1 dispatch"),
+    "dispatch_settings": _("Change dispatch settings"),
 }
 WORK_ORDER_TIMELINE: dict[str, Promise] = {
     "dispatch_proposed": _("P1 dispatch proposed"),
