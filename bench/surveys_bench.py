@@ -6,7 +6,10 @@ Sets up Django against a throw-away SQLite database (or ``--pg-url``), migrates,
 one answer each (spread over 2026, 15 % invalid), then times
 
 * ``reminders_scan(now=...)`` in the steady state (nothing due since the last run);
-* ``selectors.scores`` for the year by month, company-wide and by team (the dashboard's two queries).
+* ``selectors.scores`` for the year by month, company-wide and by team (the dashboard's two queries,
+  read from the monthly summary, rebuilt once after the bulk load);
+* ``sampling.sample_draw`` of November (R-9.1): the month's customers (a third of the rows), the
+  stratified draw and storing it (target under 2 s); then, once, the sample's invitations.
 
     .venv/bin/python bench/surveys_bench.py [--rows 100000] [--runs 7] [--pg-url URL]
 """
@@ -60,7 +63,11 @@ def main() -> None:
         for i in range(5):
             staff.append(User.objects.create(username=f"bench-{t}-{i}", team=team))
     boss = User.objects.create(username="bench-boss", is_superuser=True)
-    customer = Customer.objects.create(code="BENCH", name="基准客户", kind="organisation")
+    Customer.objects.create(code="BENCH", name="基准客户", kind="organisation")
+    # Three closed work orders per customer on average: the monthly sample draws customers.
+    customers = Customer.objects.bulk_create(
+        Customer(code=f"BENCH-{i:06d}", name=f"基准客户{i}", kind="organisation") for i in range(args.rows // 3 or 1)
+    )
     t0 = time.perf_counter()
     batch = 20_000
     for first in range(0, args.rows, batch):
@@ -69,14 +76,14 @@ def main() -> None:
             orders = WorkOrder.objects.bulk_create(
                 WorkOrder(
                     number=f"SR-2026-{first + i + 1:07d}",
-                    customer=customer,
+                    customer=rng.choice(customers),
                     channel=rng.choice(["phone", "web", "email"]),
                     received_at=now - dt.timedelta(days=10),
                     symptom="空调不制冷",
-                    service_type="repair",
+                    service_type=rng.choice(["repair", "repair", "installation", "consultation", "complaint"]),
                     priority="P3",
                     status="closed",
-                    closed_at=now - dt.timedelta(days=rng.randrange(1, 7)),
+                    closed_at=now - dt.timedelta(days=rng.randrange(1, 7), minutes=rng.randrange(600)),
                     assignee=rng.choice(staff),
                     created_by=staff[0],
                 )
@@ -117,6 +124,11 @@ def main() -> None:
                 )
             Answer.objects.bulk_create(rows)
     print(f"loaded {args.rows} work orders, invitations and answers in {time.perf_counter() - t0:.1f} s")
+    from aftersales.surveys.summary import summary_rebuild
+
+    t0 = time.perf_counter()
+    summary_rows = summary_rebuild()  # the answers were bulk-loaded past the service that keeps it
+    print(f"monthly summary rebuilt ({summary_rows} rows) in {time.perf_counter() - t0:.1f} s")
 
     def timed(label: str, fn) -> None:
         times = []
@@ -130,6 +142,31 @@ def main() -> None:
     year = (dt.date(2026, 1, 1), dt.date(2027, 1, 1))
     timed("scores by month", lambda: selectors.scores(actor=boss, start=year[0], end=year[1]))
     timed("scores by month and team", lambda: selectors.scores(actor=boss, start=year[0], end=year[1], grouping="team"))
+
+    from aftersales.surveys import sampling
+    from aftersales.surveys.models import Sample
+
+    november = dt.date(2026, 11, 1)
+
+    def draw() -> None:
+        Sample.objects.filter(month=november).delete()
+        start = time.perf_counter()
+        sample, _drawn = sampling.sample_draw(month=november, now=now, seed=2026)
+        draws.append((time.perf_counter() - start) * 1000)
+        sizes.append((sample.population, sample.size, sample.strata.count()))
+
+    draws: list[float] = []
+    sizes: list[tuple[int, int, int]] = []
+    for _ in range(args.runs):
+        draw()
+    print(
+        f"monthly sample over {args.rows} closed work orders ({sizes[0][0]} customers, {sizes[0][1]} sampled in "
+        f"{sizes[0][2]} strata): median {statistics.median(draws):.1f} ms (runs: {', '.join(f'{t:.0f}' for t in draws)})"
+    )
+    sample = Sample.objects.get(month=november)
+    start = time.perf_counter()
+    invited = sampling.sample_invite(sample, now=now)
+    print(f"  then its {invited} invitations through invitation_create (once): {time.perf_counter() - start:.1f} s")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,9 @@ from aftersales.api.schemas import PathId, responses
 from aftersales.surveys import selectors, services, sms
 from aftersales.surveys.schemas import (
     AnswerOut,
+    CallsDueOut,
+    FollowUpCallIn,
+    FollowUpCallOut,
     MeetingIn,
     MeetingOut,
     PhoneAnswerIn,
@@ -150,3 +153,51 @@ def meeting_update(request: HttpRequest, meeting_id: PathId, payload: MeetingIn)
 
     meetings.meeting_save(actor=request.user, meeting_id=meeting_id, **payload.model_dump())
     return _meeting_out(selectors.meeting_get(actor=request.user, meeting_id=meeting_id))
+
+
+@router.get("/surveys/follow-up-calls/due", response=responses({200: CallsDueOut}))
+def follow_up_calls_due(request: HttpRequest) -> Any:
+    """QA's call list (R-8.1): `after_close` (closed in the last 7 days) and `complaint` (ready for
+    the follow-up call), each with the script of its kind."""
+    from django.utils import timezone
+
+    from aftersales.surveys import followup
+
+    due = selectors.follow_up_calls_due(actor=request.user, now=timezone.now())
+    calls = []
+    for kind, orders in due.items():
+        for wo in orders:
+            closed = timezone.localtime(wo.closed_at).strftime("%Y-%m-%d") if wo.closed_at else "—"
+            calls.append(
+                {
+                    "work_order_id": wo.pk,
+                    "number": wo.number,
+                    "kind": str(kind),
+                    "customer": wo.customer.name,
+                    "closed_at": wo.closed_at,
+                    "script": str(followup.call_script(kind)) % {"number": wo.number, "closed": closed},
+                }
+            )
+    return {"calls": calls}
+
+
+@router.post("/surveys/follow-up-calls", response=responses({201: FollowUpCallOut}))
+def follow_up_call_create(request: HttpRequest, payload: FollowUpCallIn) -> Any:
+    """Record a follow-up call. `outcome` `problem_back` reopens the work order with the customer's
+    words; a complaint's call is recorded on the complaint too. 409 `follow_up_already_recorded`."""
+    from aftersales.surveys import followup
+
+    call = followup.follow_up_call_record(actor=request.user, **payload.model_dump())
+    return Status(
+        201,
+        {
+            "id": call.pk,
+            "work_order_id": call.work_order_id,
+            "kind": call.kind,
+            "outcome": call.outcome,
+            "satisfaction": call.satisfaction,
+            "customer_words": call.customer_words,
+            "reopened": call.reopened,
+            "called_at": call.called_at,
+        },
+    )

@@ -87,4 +87,64 @@ def answers(gen: Any) -> dict[str, int]:
         made["answers"] += 1
     services.reminders_scan(now=now)
     made["improvement_items"] = improvement.improvement_scan(month=improvement.last_month(now), now=now)  # R-9.7
+    made.update(_meeting_sample_and_calls(gen))
+    return made
+
+
+def _meeting_sample_and_calls(gen: Any) -> dict[str, int]:
+    """The meeting that reviewed last month's items (R-9.7), last month's sample (R-9.1) and a few
+    follow-up calls, one of which heard the problem is back (R-8.1)."""
+    import contextlib
+
+    from aftersales.surveys import followup, meetings, sampling, selectors
+    from aftersales.surveys.models import ImprovementItem
+
+    now = gen.now
+    made = {"meetings": 0, "sampled": 0, "follow_up_calls": 0}
+    supervisor, qa = gen.users.get("supervisor"), gen.users.get("qa")
+    items = list(ImprovementItem.objects.filter(month=improvement.last_month(now)))
+    if supervisor is not None and qa is not None and items:
+        held_on = timezone.localdate(now).replace(day=1) + dt.timedelta(days=6)
+        held_on = min(held_on, timezone.localdate(now))
+        decisions = [
+            {
+                "item_id": item.pk,
+                "decision": "组织沟通技巧培训，上门前电话确认、离场前讲清处理结果；下月回访复核。",
+                "status": "in_progress",
+                "deadline": held_on + dt.timedelta(days=30),
+            }
+            for item in items
+        ]
+        with contextlib.suppress(DomainError):
+            meetings.meeting_save(
+                actor=supervisor,
+                held_on=held_on,
+                attendee_ids=[supervisor.pk, qa.pk],
+                minutes="评审上月满意度：沟通清晰度低于 7 分，原因是工程师离场前未向客户说明处理结果。决定开展培训并在下月复核。",
+                decisions=decisions,
+                now=now,
+            )
+            made["meetings"] = 1
+    sample, _drawn = sampling.sample_draw(month=improvement.last_month(now), now=now, seed=20261101)
+    sampling.sample_invite(sample, now=now)
+    made["sampled"] = sample.size
+    if qa is not None:
+        due = selectors.follow_up_calls_due(actor=qa, now=now)["after_close"][:3]
+        outcomes = [
+            ("satisfied", 9, "师傅很专业，设备运行正常"),
+            ("unreachable", None, ""),
+            ("problem_back", None, "空调又不制冷了，和上次一样的问题"),
+        ]
+        for wo, (outcome, satisfaction, words) in zip(due, outcomes, strict=False):
+            with contextlib.suppress(DomainError):
+                followup.follow_up_call_record(
+                    actor=qa,
+                    work_order_id=wo.pk,
+                    kind="after_close",
+                    outcome=outcome,
+                    satisfaction=satisfaction,
+                    customer_words=words,
+                    now=now,
+                )
+                made["follow_up_calls"] += 1
     return made

@@ -10,3 +10,5 @@ class SurveyErrorCode(StrEnum):
     EXPIRED = "survey_expired"
     UNKNOWN_SURVEY = "unknown_survey"
     WORK_ORDER_NOT_CLOSED = "work_order_not_closed"
+    ALREADY_CALLED = "follow_up_already_recorded"
+    NO_COMPLAINT = "no_complaint"

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from aftersales.surveys.models import DIMENSION_LABELS, DIMENSIONS, ImprovementItem
+from aftersales.surveys.models import DIMENSION_LABELS, DIMENSIONS, FollowUpCall, ImprovementItem
 
 IMPROVEMENT_STATUSES = ImprovementItem.Status.choices
 SCORE_CHOICES = [(str(n), str(n)) for n in range(1, 11)]
@@ -141,3 +141,27 @@ class MeetingForm(forms.Form):
                 }
             )
         return out, fields
+
+
+class FollowUpCallForm(forms.Form):
+    """A QA follow-up call (R-8.1): outcome, satisfaction 1–10 and the customer's words."""
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=FollowUpCall.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the outcome of the call.")},
+    )
+    satisfaction = forms.TypedChoiceField(
+        label=_("Satisfaction (1–10)"),
+        choices=[("", "—"), *SCORE_CHOICES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    customer_words = forms.CharField(
+        label=_("The customer's words"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -347,3 +347,74 @@ class MeetingDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting_id}:{self.item_id}"
+
+
+class FollowUpKind(models.TextChoices):
+    AFTER_CLOSE = "after_close", _("After closing")
+    COMPLAINT = "complaint", _("After a complaint")
+
+
+class FollowUpCall(models.Model):
+    """A QA follow-up call (回访, R-8.1) after a work order closed or after a complaint: its
+    outcome and the customer's words. One per work order and kind, unless the customer was not
+    reached (then it is tried again). "The problem is back" reopens the work order."""
+
+    class Outcome(models.TextChoices):
+        SATISFIED = "satisfied", _("Solved, the customer is satisfied")
+        NOT_SATISFIED = "not_satisfied", _("Solved, but the customer is not satisfied")
+        PROBLEM_BACK = "problem_back", _("The problem is back")
+        UNREACHABLE = "unreachable", _("The customer could not be reached")
+
+    work_order = models.ForeignKey(
+        "workorders.WorkOrder", verbose_name=_("work order"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=FollowUpKind.choices)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction"), null=True, blank=True)
+    customer_words = models.TextField(_("the customer's words"), blank=True)
+    reopened = models.BooleanField(_("reopened the work order"), default=False)
+    called_at = models.DateTimeField(_("called at"))
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("called by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("follow-up call")
+        verbose_name_plural = _("follow-up calls")
+        ordering = ["-called_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["work_order", "kind"], name="survey_call_once", condition=~models.Q(outcome="unreachable")
+            )
+        ]
+        permissions = [("make_follow_up_call", _("Can make QA follow-up calls"))]
+
+    def __str__(self) -> str:
+        return f"{self.work_order_id}/{self.kind}: {self.outcome}"
+
+
+class ScoreSummary(models.Model):
+    """The scores' monthly summary (R-9.6): per month (Asia/Shanghai) and grouping (``""`` the
+    company, or team, technician, product line, channel, customer category) and its key (the id or
+    channel as text, ``""`` none), the number of answers, of valid ones, and each dimension's sum
+    over the valid ones. Kept in the transaction that records an answer (summary.py), so the
+    dashboard reads a few hundred rows instead of aggregating every answer."""
+
+    month = models.DateField(_("month"))
+    grouping = models.CharField(_("grouping"), max_length=24, blank=True)
+    key = models.CharField(_("key"), max_length=64, blank=True)
+    total = models.PositiveIntegerField(_("answers"), default=0)
+    valid = models.PositiveIntegerField(_("valid answers"), default=0)
+    s_responsiveness = models.PositiveBigIntegerField(default=0)
+    s_problem_solving = models.PositiveBigIntegerField(default=0)
+    s_attitude = models.PositiveBigIntegerField(default=0)
+    s_professionalism = models.PositiveBigIntegerField(default=0)
+    s_communication = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("score summary")
+        verbose_name_plural = _("score summaries")
+        constraints = [models.UniqueConstraint(fields=["grouping", "month", "key"], name="survey_summary_once")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.grouping}={self.key}"

@@ -100,3 +100,37 @@ class MeetingOut(Schema):
     attendee_ids: list[int]
     minutes: str
     decisions: list[DecisionOut]
+
+
+class FollowUpCallIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    work_order_id: Id
+    kind: str = Field(..., max_length=16)
+    outcome: str = Field(..., max_length=16)
+    satisfaction: int | None = None
+    customer_words: str = Field("", max_length=2000)
+
+
+class FollowUpCallOut(Schema):
+    id: int
+    work_order_id: int
+    kind: str
+    outcome: str
+    satisfaction: int | None
+    customer_words: str
+    reopened: bool
+    called_at: dt.datetime
+
+
+class CallDueOut(Schema):
+    work_order_id: int
+    number: str
+    kind: str
+    customer: str
+    closed_at: dt.datetime | None
+    script: str
+
+
+class CallsDueOut(Schema):
+    calls: list[CallDueOut]

@@ -2,26 +2,28 @@
 aggregates over valid answers only. A period (or group within it) whose valid share is under
 ``MIN_VALID_SHARE`` is "not analysable": its share is shown, its means never.
 
-One GROUP BY query: per period (month, quarter or year, truncated in Asia/Shanghai) and optional
-grouping, the number of answers, of valid ones and the sum of each dimension over the valid ones.
-Half-years are two quarters added up (sums and counts, so the means stay exact).
+The scores read the monthly summary (``ScoreSummary``, kept by summary.py as answers are
+recorded): per month (Asia/Shanghai) and optional grouping, the number of answers, of valid ones
+and the sum of each dimension over the valid ones. Quarters, half-years and years are months
+added up (sums and counts, so the means stay exact).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Q, Sum
+from django.db.models import Count, OuterRef, Q
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.errors import PermissionDenied
 from aftersales.core.limits import MAX_ID
-from aftersales.surveys.models import DIMENSIONS, Answer
+from aftersales.surveys.models import DIMENSIONS
 
 PERM_SCORES = "surveys.view_scores"
 MIN_VALID_SHARE = 0.8
@@ -81,37 +83,70 @@ def _half(day: dt.date) -> dt.date:
     return dt.date(day.year, 1 if day.month <= 6 else 7, 1)
 
 
+def _quarter(day: dt.date) -> dt.date:
+    return dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
+_BUCKET: dict[str, Callable[[dt.date], dt.date]] = {
+    "month": lambda day: day,
+    "quarter": _quarter,
+    "half": _half,
+    "year": lambda day: dt.date(day.year, 1, 1),
+}
+
+
+def _group_names(grouping: str, keys: set[str]) -> dict[str, str]:
+    """The names of the groups' keys (ids as text; a channel is its own name)."""
+    ids = [int(k) for k in keys if k.isdigit()]
+    pairs: Any
+    if grouping == "channel":
+        return {k: k for k in keys}
+    if grouping == "team":
+        from aftersales.accounts.models import Team
+
+        pairs = Team.objects.filter(pk__in=ids).values_list("pk", "name")
+    elif grouping == "technician":
+        from aftersales.accounts.models import User
+
+        pairs = User.objects.filter(pk__in=ids).values_list("pk", "display_name")
+    elif grouping == "product_line":
+        from aftersales.catalog.models import ProductLine
+
+        pairs = ProductLine.objects.filter(pk__in=ids).values_list("pk", "name")
+    elif grouping == "customer_category":
+        from aftersales.customers.models import CustomerCategory
+
+        pairs = CustomerCategory.objects.filter(pk__in=ids).values_list("pk", "name")
+    else:
+        return {}
+    return {str(pk): name or "" for pk, name in pairs}
+
+
 def scores(*, actor: Any, start: dt.date, end: dt.date, period: str = "month", grouping: str = "") -> list[ScoreRow]:
-    """Rows per period (and group) with answers answered on ``start`` ≤ day < ``end`` (local days)."""
+    """Rows per period (and group) of the months from ``start``'s to the one before ``end``
+    (local months), read from the monthly summary (summary.py), never from every answer."""
+    from aftersales.surveys.models import ScoreSummary
+
     if not actor.has_perm(PERM_SCORES):
         raise PermissionDenied()
     if period not in PERIODS:
         period = "month"
-    zone = _zone()
-    since = dt.datetime.combine(start, dt.time.min, tzinfo=zone)
-    until = dt.datetime.combine(end, dt.time.min, tzinfo=zone)
-    qs = Answer.objects.filter(answered_at__gte=since, answered_at__lt=until).annotate(
-        p=_TRUNC[period]("answered_at", tzinfo=zone)
-    )
-    keys = ["p"]
-    if grouping in GROUPINGS:
-        _label, column, name = GROUPINGS[grouping]
-        qs = qs.annotate(g=F(column), g_name=F(name))
-        keys += ["g", "g_name"]
-    valid = Q(valid=True)
-    aggregates: dict[str, Any] = {"n": Count("id"), "n_valid": Count("id", filter=valid)}
-    aggregates.update({f"s_{name}": Sum(name, filter=valid) for name in DIMENSIONS})
+    grouping = grouping if grouping in GROUPINGS else ""
+    summary = ScoreSummary.objects.filter(grouping=grouping, month__gte=start.replace(day=1), month__lt=end)
+    found = list(summary.values_list("month", "key", "total", "valid", *(f"s_{name}" for name in DIMENSIONS)))
+    names = _group_names(grouping, {key for _m, key, *_rest in found if key}) if grouping else {}
+    bucket = _BUCKET[period]
     rows: dict[tuple[Any, ...], ScoreRow] = {}
-    for values in qs.values(*keys).annotate(**aggregates).order_by(*keys):
-        day = values["p"].date() if isinstance(values["p"], dt.datetime) else values["p"]
-        if period == "half":
-            day = _half(day)
-        key = values.get("g")
-        row = rows.setdefault((key, day), ScoreRow(period=day, key=key, label=str(values.get("g_name") or "")))
-        row.total += values["n"]
-        row.valid += values["n_valid"]
-        for name in DIMENSIONS:
-            row.sums[name] = row.sums.get(name, 0) + int(values[f"s_{name}"] or 0)
+    for month, raw_key, total, valid, *sums in found:
+        key: Any = None
+        if raw_key:
+            key = raw_key if grouping == "channel" or not raw_key.isdigit() else int(raw_key)
+        day = bucket(month)
+        row = rows.setdefault((key, day), ScoreRow(period=day, key=key, label=names.get(raw_key, "")))
+        row.total += total
+        row.valid += valid
+        for name, value in zip(DIMENSIONS, sums, strict=True):
+            row.sums[name] = row.sums.get(name, 0) + int(value)
     ordered = sorted(rows.values(), key=lambda r: (str(r.label), str(r.key), r.period))
     previous: dict[Any, ScoreRow] = {}
     for row in ordered:
@@ -238,3 +273,73 @@ def meeting_attendee_choices() -> Any:
         .exclude(groups__name="customer")
         .order_by("display_name", "username")
     )
+
+
+# --------------------------------------------------------------------------------------------
+# QA follow-up calls (R-8.1)
+# --------------------------------------------------------------------------------------------
+
+
+def follow_up_calls_due(*, actor: Any, now: dt.datetime, limit: int = 100) -> dict[str, list[Any]]:
+    """The call list: work orders closed in the last week with no follow-up call after closing
+    (complaints have their own call), and complaints ready for their follow-up call (acknowledged;
+    a red one agreed) that have none — read from the feedback app's complaint, written only by its
+    service. Oldest first, within the actor's work-order scope."""
+    from django.db.models import Exists
+
+    from aftersales.catalog.models import Colour, ServiceType
+    from aftersales.feedback.models import Complaint
+    from aftersales.surveys.followup import CALL_WITHIN, PERM_CALL
+    from aftersales.surveys.models import FollowUpCall, FollowUpKind
+    from aftersales.workorders.selectors import work_order_scope
+
+    if not actor.has_perm(PERM_CALL) or getattr(actor, "is_customer_user", False):
+        raise PermissionDenied()
+    scope = work_order_scope(actor=actor)
+
+    def called(kind: str) -> Exists:
+        return Exists(
+            FollowUpCall.objects.filter(work_order=OuterRef("pk"), kind=kind).exclude(
+                outcome=FollowUpCall.Outcome.UNREACHABLE
+            )
+        )
+
+    after_close = list(
+        scope.filter(closed_at__gt=now - CALL_WITHIN, closed_at__lte=now)
+        .exclude(service_type=ServiceType.COMPLAINT)
+        .exclude(called(FollowUpKind.AFTER_CLOSE))
+        .select_related("customer", "assignee")
+        .order_by("closed_at", "pk")[:limit]
+    )
+    ready = Complaint.objects.filter(follow_up_at__isnull=True, acknowledged_at__isnull=False).filter(
+        ~Q(work_order__colour=Colour.RED) | Q(agreed_at__isnull=False)
+    )
+    complaints = list(
+        scope.filter(Exists(ready.filter(work_order=OuterRef("pk"))))
+        .exclude(called(FollowUpKind.COMPLAINT))
+        .select_related("customer", "assignee")
+        .order_by("received_at", "pk")[:limit]
+    )
+    return {FollowUpKind.AFTER_CLOSE: after_close, FollowUpKind.COMPLAINT: complaints}
+
+
+def follow_up_call_work_order(*, actor: Any, work_order_id: int) -> Any:
+    """The work order a call is about, with its customer and contact, and its earlier calls."""
+    from aftersales.core.errors import NotFound
+    from aftersales.surveys.followup import PERM_CALL
+    from aftersales.surveys.models import FollowUpCall
+    from aftersales.workorders.selectors import work_order_scope
+
+    if not actor.has_perm(PERM_CALL) or getattr(actor, "is_customer_user", False):
+        raise PermissionDenied()
+    wo = (
+        work_order_scope(actor=actor).select_related("customer", "contact").filter(pk=work_order_id).first()
+        if 0 < work_order_id <= MAX_ID
+        else None
+    )
+    if wo is None:
+        raise NotFound()
+    wo.follow_up_calls = list(  # type: ignore[attr-defined]
+        FollowUpCall.objects.filter(work_order=wo).select_related("called_by").order_by("-called_at")
+    )
+    return wo

@@ -296,6 +296,9 @@ def _save_answer(
             answer.save(force_insert=True)
     except IntegrityError:
         raise _already_answered() from None
+    from aftersales.surveys.summary import summary_add
+
+    summary_add(answer)  # the scores' monthly summary, in the same transaction (R-9.6)
     return answer
 
 

@@ -16,4 +16,6 @@ urlpatterns = [
     path("meetings/new/", views.meeting_edit, name="meeting_new"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("calls/", views.follow_up_list, name="calls"),
+    path("calls/<int:work_order_id>/<slug:kind>/", views.follow_up_call, name="call"),
 ]

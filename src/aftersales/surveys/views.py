@@ -325,3 +325,61 @@ def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             return redirect("surveys:meeting", saved.pk)
     context = {"form": form, "meeting": meeting, "rows": form.rows()}
     return render(request, "surveys/meeting_edit.html", context, status=form_status(form))
+
+
+@require_http_methods(["GET"])
+@staff_page("surveys.make_follow_up_call")
+def follow_up_list(request: HttpRequest) -> HttpResponse:
+    """R-8.1: QA's call list — closed in the last week, and complaints ready for their call."""
+    from aftersales.surveys.models import FollowUpKind
+
+    due = selectors.follow_up_calls_due(actor=request.user, now=timezone.now())
+    context = {
+        "after_close": due[FollowUpKind.AFTER_CLOSE],
+        "complaints": due[FollowUpKind.COMPLAINT],
+    }
+    return render(request, "surveys/follow_up_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_page("surveys.make_follow_up_call")
+def follow_up_call(request: HttpRequest, work_order_id: int, kind: str) -> HttpResponse:
+    """R-8.1: one call: the script of its kind, the work order, the outcome recorded."""
+    from django.contrib import messages
+
+    from aftersales.surveys import followup
+    from aftersales.surveys.models import FollowUpKind
+
+    if kind not in FollowUpKind.values:
+        raise NotFound()
+    wo = selectors.follow_up_call_work_order(actor=request.user, work_order_id=work_order_id)
+    form = forms.FollowUpCallForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            call = followup.follow_up_call_record(
+                actor=request.user,
+                work_order_id=wo.pk,
+                kind=kind,
+                outcome=form.cleaned_data["outcome"],
+                satisfaction=form.cleaned_data["satisfaction"],
+                customer_words=form.cleaned_data["customer_words"],
+            )
+        except DomainError as error:
+            if isinstance(error, NotFound):
+                raise
+            show_domain_error(form, error, {"note": "customer_words"})
+        else:
+            if call.reopened:
+                messages.warning(request, _("%(number)s is reopened: the problem is back.") % {"number": wo.number})
+            else:
+                messages.success(request, _("The follow-up call of %(number)s is recorded.") % {"number": wo.number})
+            return redirect("surveys:calls")
+    closed = timezone.localtime(wo.closed_at).strftime("%Y-%m-%d") if wo.closed_at else "—"
+    context = {
+        "form": form,
+        "work_order": wo,
+        "kind": kind,
+        "kind_label": FollowUpKind(kind).label,
+        "script": str(followup.call_script(kind)) % {"number": wo.number, "closed": closed},
+    }
+    return render(request, "surveys/follow_up_call.html", context, status=form_status(form))
