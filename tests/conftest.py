@@ -69,8 +69,14 @@ def _restore_role_groups(sender, **kwargs):
         importlib.import_module("aftersales.staff.migrations.0002_grant_staff_permissions").grant_permissions(apps)
     if sender.name == "aftersales.dispatch":
         # The P1 approval permission (R-5.1), by its migration.
-        importlib.import_module("aftersales.dispatch.migrations.0002_grant_dispatch_permissions").grant_permissions(apps)
+        importlib.import_module("aftersales.dispatch.migrations.0002_grant_dispatch_permissions").grant_permissions(
+            apps
+        )
         importlib.import_module("aftersales.dispatch.migrations.0003_dispatch_settings").grant_permissions(apps)
+    if sender.name == "aftersales.fieldservice":
+        # The roles' appointment and visit permissions (R-6), by their migrations.
+        for name in ("0002_grant_appointment_permissions", "0004_grant_visit_permissions"):
+            importlib.import_module(f"aftersales.fieldservice.migrations.{name}").grant_permissions(apps)
     if sender.name == "aftersales.surveys":
         # The roles' survey permissions (R-9), by their migration.
         importlib.import_module("aftersales.surveys.migrations.0002_grant_survey_permissions").grant_permissions(apps)

@@ -252,3 +252,13 @@ def test_r6_1_the_reminder_goes_out_the_day_before_and_never_twice(seeded, peopl
     assert appointments_remind_due(now=at(2026, 11, 18, 9, 0)) == 1
     assert appointments_remind_due(now=at(2026, 11, 18, 9, 30)) == 0
     assert reminders.count() == 2
+
+
+def test_r6_1_a_visit_done_keeps_its_window_taken(seeded, people, work_order):
+    from aftersales.fieldservice.appointment_services import appointment_mark_done
+
+    book(people, work_order)
+    assert appointment_mark_done(work_order_id=work_order.pk) == 1
+    with pytest.raises(DomainError) as exc:
+        book(people, make_work_order(people.agent), start=at(2026, 11, 17, 11, 0))
+    assert exc.value.code == "appointment_conflict"

@@ -27,6 +27,9 @@ from aftersales.sla import clocks
 from aftersales.sla import selectors as sla_selectors
 
 LIST_LIMIT = 500
+# What takes a technician's time: a scheduled visit, and one that took place (a visit done early
+# does not free the rest of its window for another booking). Cancelled ones free it.
+OCCUPYING = (AppointmentStatus.SCHEDULED, AppointmentStatus.DONE)
 
 
 def _tz() -> ZoneInfo:
@@ -58,9 +61,9 @@ def open_appointments(*, technician_id: int, day: dt.date) -> list[Appointment]:
 def busy_windows(
     *, technician_id: int, start: dt.datetime, end: dt.datetime, exclude_id: int | None = None
 ) -> list[tuple[dt.datetime, dt.datetime]]:
-    """(start, end) of the technician's scheduled appointments overlapping [start, end)."""
+    """(start, end) of the technician's scheduled or done appointments overlapping [start, end)."""
     qs = Appointment.objects.filter(
-        technician_id=technician_id, status=AppointmentStatus.SCHEDULED, starts_at__lt=end, ends_at__gt=start
+        technician_id=technician_id, status__in=OCCUPYING, starts_at__lt=end, ends_at__gt=start
     )
     if exclude_id is not None:
         qs = qs.exclude(pk=exclude_id)
@@ -70,10 +73,10 @@ def busy_windows(
 def conflicting_appointment(
     *, technician_id: int, starts_at: dt.datetime, ends_at: dt.datetime, exclude_id: int | None = None
 ) -> Appointment | None:
-    """The first scheduled appointment of the technician that overlaps [starts_at, ends_at)."""
+    """The first scheduled or done appointment of the technician overlapping [starts_at, ends_at)."""
     qs = Appointment.objects.filter(
         technician_id=technician_id,
-        status=AppointmentStatus.SCHEDULED,
+        status__in=OCCUPYING,
         starts_at__lt=ends_at,
         ends_at__gt=starts_at,
     )
@@ -103,7 +106,7 @@ def slot_starts(*, day: dt.date, calendar_id: int | None = None) -> list[dt.date
 def next_free_slot(*, technician_id: int, now: dt.datetime, calendar_id: int | None = None) -> dt.datetime | None:
     """The start of the technician's first free slot at or after ``now`` on the working calendar
     (the default SLA calendar unless ``calendar_id``), within ``FIELD_SLOT_HORIZON_DAYS``; None
-    when every slot is taken. A slot is free when no scheduled appointment overlaps it.
+    when every slot is taken. A slot is free when no scheduled or done appointment overlaps it.
     Two queries at most (the appointments of the horizon, the calendar's periods; the calendar's
     days are cached by the SLA clocks)."""
     if now.tzinfo is None:

@@ -25,6 +25,10 @@ def grant(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = None
+    grant_permissions(apps)
+
+
+def grant_permissions(apps):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for role, codenames in GRANTS.items():
