@@ -4,19 +4,23 @@ handlers over the same services and selectors as the dispatcher's and supervisor
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from aftersales.api.schemas import PathId, responses
 from aftersales.core.errors import PermissionDenied
-from aftersales.dispatch import automatic, proposals, selectors, services
-from aftersales.dispatch.models import DispatchApproval
+from aftersales.dispatch import automatic, escalations, proposals, selectors, services
+from aftersales.dispatch.models import DispatchApproval, Escalation
 from aftersales.dispatch.schemas import (
+    AnswerIn,
     ApprovalDecideIn,
     ApprovalListOut,
     ApprovalOut,
     DispatchAssignIn,
     DispatchAssignOut,
     DispatchSettingsIO,
+    EscalationIn,
+    EscalationListOut,
+    EscalationOut,
     ProposalListOut,
 )
 
@@ -86,3 +90,37 @@ def settings_put(request: HttpRequest, payload: DispatchSettingsIO) -> Any:
             actor=request.user, auto_assign=payload.auto_assign
         ).auto_assign
     }
+
+
+def escalation_out(e: Escalation) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "work_order_id": e.work_order_id,
+        "expert_id": e.expert_id,
+        "expert_name": str(e.expert),
+        "question": e.question,
+        "asked_by_id": e.asked_by_id,
+        "asked_at": e.asked_at,
+        "answer": e.answer,
+        "answered_at": e.answered_at,
+    }
+
+
+@router.post("/work-orders/{work_order_id}/escalations", response=responses({201: EscalationOut}))
+def escalation_ask(request: HttpRequest, work_order_id: PathId, payload: EscalationIn) -> Any:
+    """Put a hard problem to a technical expert (R-5.5); on the timeline, the expert is told."""
+    esc = escalations.escalation_ask(actor=request.user, work_order_id=work_order_id, **payload.dict())
+    return Status(201, escalation_out(esc))
+
+
+@router.get("/escalations", response=responses({200: EscalationListOut}))
+def escalation_list(request: HttpRequest) -> Any:
+    """The expert's questions, or those of the work orders the caller handles or dispatches."""
+    rows = escalations.escalation_scope(actor=request.user).select_related("expert").order_by("-asked_at")[:200]
+    return {"items": [escalation_out(e) for e in rows]}
+
+
+@router.post("/escalations/{escalation_id}/answer", response=responses({200: EscalationOut}))
+def escalation_answer(request: HttpRequest, escalation_id: PathId, payload: AnswerIn) -> Any:
+    esc = escalations.escalation_answer(actor=request.user, escalation_id=escalation_id, answer=payload.answer)
+    return escalation_out(Escalation.objects.select_related("expert").get(pk=esc.pk))

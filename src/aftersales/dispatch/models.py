@@ -81,3 +81,33 @@ class DispatchSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self._meta.verbose_name)
+
+
+class Escalation(models.Model):
+    """A hard problem put to a technical expert (专家支持, R-5.5): the question now, the answer
+    later; both are on the work order's timeline."""
+
+    work_order = models.ForeignKey(
+        "workorders.WorkOrder", verbose_name=_("work order"), on_delete=models.PROTECT, related_name="+"
+    )
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("expert"), on_delete=models.PROTECT, related_name="+"
+    )
+    question = models.TextField(_("question"))
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("asked by"), on_delete=models.PROTECT, related_name="+"
+    )
+    asked_at = models.DateTimeField(_("asked at"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("expert escalation")
+        verbose_name_plural = _("expert escalations")
+        indexes = [
+            models.Index(fields=["expert", "answered_at", "asked_at"], name="dispatch_escalation_expert_idx"),
+            models.Index(fields=["work_order", "asked_at"], name="dispatch_escalation_wo_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work_order_id}: {self.question[:30]}"

@@ -69,3 +69,28 @@ class DispatchSettingsIO(Schema):
     auto_assign: bool = Field(
         strict=True, description="P2/P3 work orders go to their first eligible proposal when acknowledged."
     )
+
+
+class EscalationIn(Schema):
+    expert_id: Id
+    question: Text(4000, 1)  # type: ignore[valid-type]
+
+
+class AnswerIn(Schema):
+    answer: Text(4000, 1)  # type: ignore[valid-type]
+
+
+class EscalationOut(Schema):
+    id: int
+    work_order_id: int
+    expert_id: int
+    expert_name: str
+    question: str
+    asked_by_id: int
+    asked_at: dt.datetime
+    answer: str
+    answered_at: dt.datetime | None
+
+
+class EscalationListOut(Schema):
+    items: list[EscalationOut]

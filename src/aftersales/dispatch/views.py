@@ -4,16 +4,21 @@ Thin handlers over the same selectors and services as the API."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aftersales.core.errors import DomainError, NotFound, PermissionDenied
-from aftersales.dispatch import automatic, proposals, selectors, services
+from aftersales.dispatch import automatic, escalations, proposals, selectors, services
 from aftersales.web.access import staff_page
+from aftersales.web.forms import form_status, submit
+from aftersales.workorders.selectors import work_order_get
 
 ASSIGN = "workorders.assign_workorder"
 
@@ -105,3 +110,65 @@ def settings_update(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("Automatic assignment is off."))
     return redirect("dispatch:queue")
+
+
+class EscalateForm(forms.Form):
+    expert = forms.TypedChoiceField(label=gettext_lazy("Technical expert"), coerce=int, required=False)
+    question = forms.CharField(
+        label=gettext_lazy("Question"),
+        required=False,
+        max_length=escalations.MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["expert"])
+        field.choices = [("", "—"), *((u.pk, str(u)) for u in escalations.experts())]
+
+
+@require_http_methods(["GET", "POST"])
+@staff_page("workorders.view_workorder")
+def escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    if not escalations.may_ask(user):
+        raise PermissionDenied()
+    wo = work_order_get(actor=user, work_order_id=pk)
+    form = EscalateForm(request.POST or None)
+    done = submit(
+        form,
+        lambda: escalations.escalation_ask(
+            actor=user, work_order_id=pk, expert_id=form.cleaned_data["expert"], question=form.cleaned_data["question"]
+        ),
+    )
+    if done is not None:
+        messages.success(request, _("The question was sent to %(name)s.") % {"name": done.expert})
+        return redirect("workorders:detail", pk=pk)
+    asked = escalations.escalation_scope(actor=user).filter(work_order=wo).select_related("expert").order_by("asked_at")
+    context = {"form": form, "wo": wo, "asked": list(asked)}
+    return render(request, "dispatch/escalate.html", context, status=form_status(form))
+
+
+@require_GET
+@staff_page("workorders.view_workorder")
+def escalation_list(request: HttpRequest) -> HttpResponse:
+    rows = list(
+        escalations.escalation_scope(actor=request.user)
+        .select_related("work_order", "expert", "asked_by")
+        .order_by("answered_at", "-asked_at")[:100]
+    )
+    return render(request, "dispatch/escalations.html", {"rows": rows})
+
+
+@require_POST
+@staff_page("workorders.view_workorder")
+def escalation_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        escalations.escalation_answer(actor=request.user, escalation_id=pk, answer=request.POST.get("answer", ""))
+    except (NotFound, PermissionDenied):
+        raise
+    except DomainError as error:
+        messages.error(request, " ".join(str(t) for t in error.fields.values()) or str(error.message))
+        return redirect("dispatch:escalations")
+    messages.success(request, _("Answer recorded on the work order's timeline."))
+    return redirect("dispatch:escalations")

@@ -10,9 +10,13 @@ VERBS: dict[str, Promise] = {
     "dispatch_approve": _("Approve P1 dispatch"),
     "dispatch_refuse": _("Refuse P1 dispatch"),
     "dispatch_settings": _("Change dispatch settings"),
+    "expert_question": _("Ask a technical expert"),
+    "expert_answer": _("Answer as the expert"),
 }
 WORK_ORDER_TIMELINE: dict[str, Promise] = {
     "dispatch_proposed": _("P1 dispatch proposed"),
     "dispatch_approved": _("P1 dispatch approved"),
     "dispatch_refused": _("P1 dispatch refused"),
+    "expert_question": _("Question to the expert"),
+    "expert_answer": _("Expert's answer"),
 }
