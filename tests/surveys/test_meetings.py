@@ -133,6 +133,7 @@ def test_r9_7_the_meeting_pages_every_role():
     detail = page.get(reverse("surveys:meeting", args=[meeting.pk]))
     assert "延期到五月" in detail.content.decode()
     assert "质检王" in detail.content.decode()
+    assert "会议纪要" in detail.content.decode()  # the minutes (not 分钟, minutes of time)
     assert page.get(reverse("surveys:meeting", args=[999_999])).status_code == 404
     assert page.get(reverse("surveys:meeting_edit", args=[meeting.pk])).status_code == 200
 

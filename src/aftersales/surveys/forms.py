@@ -85,7 +85,7 @@ class MeetingForm(forms.Form):
         },
     )
     minutes = forms.CharField(
-        label=_("Minutes"),
+        label=pgettext_lazy("meeting", "Minutes"),
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": _("Write the minutes.")},

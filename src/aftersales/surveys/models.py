@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 DIMENSIONS = ("responsiveness", "problem_solving", "attitude", "professionalism", "communication")
 DIMENSION_LABELS = {
@@ -309,7 +310,7 @@ class QualityMeeting(models.Model):
 
     held_on = models.DateField(_("date"))
     attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("attendees"), related_name="+")
-    minutes = models.TextField(_("minutes"))
+    minutes = models.TextField(pgettext_lazy("meeting", "minutes"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
