@@ -12,6 +12,11 @@ one answer each (spread over 2026, 15 % invalid), then times
   stratified draw and storing it (target under 2 s); then, once, the sample's invitations.
 
     .venv/bin/python bench/surveys_bench.py [--rows 100000] [--runs 7] [--pg-url URL]
+
+Figures (SQLite, ``--rows 100000 --runs 5``, a 2-CPU machine shared by six sessions; bench/README.md):
+scores by month 878.5 ms and by month and team 986.6 ms aggregating the answers (04:45), 1.4 ms
+and 10.6 ms from the monthly summary (05:37; 594 summary rows, independent of the number of
+answers); the monthly sample 609.2 ms (31,602 customers, 3,167 sampled in 12 strata).
 """
 
 from __future__ import annotations
