@@ -156,3 +156,25 @@ def test_check_in_refusals_are_coded(people):
     answer = tech.post(f"/api/v1/work-orders/{wo.pk}/visits", {}, content_type="application/json")
     assert answer.status_code == 409
     assert answer.json()["code"] == "visit_already_open"
+
+
+def test_a_photo_sent_again_with_its_idempotency_key_is_stored_once(people):
+    from aftersales.fieldservice import visit_services as vs
+
+    visit = vs.visit_check_in(actor=people.technician, work_order_id=assigned_work_order(people).pk)
+    tech = client_for(people.technician)
+    data = jpeg()
+    first = tech.post(
+        f"/api/v1/visits/{visit.pk}/photos", {"stage": "before", "file": upload(data)}, HTTP_IDEMPOTENCY_KEY="p-1"
+    )
+    again = tech.post(
+        f"/api/v1/visits/{visit.pk}/photos", {"stage": "before", "file": upload(data)}, HTTP_IDEMPOTENCY_KEY="p-1"
+    )
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    assert visit.photos.count() == 1
+    other = tech.post(
+        f"/api/v1/visits/{visit.pk}/photos", {"stage": "after", "file": upload(data)}, HTTP_IDEMPOTENCY_KEY="p-1"
+    )
+    assert other.status_code == 422
+    assert other.json()["code"] == "idempotency_key_reused"

@@ -409,7 +409,6 @@ def check_photo(data: bytes) -> tuple[str, bytes, bytes]:
     return checked.kind, checked.content, checked.thumbnail
 
 
-@idempotent(scope="fieldservice.visit_photo_add", model=VisitPhoto)
 def visit_photo_add(
     *,
     actor: Any,
@@ -419,11 +418,29 @@ def visit_photo_add(
     now: dt.datetime | None = None,
     idempotency_key: str | None = None,
 ) -> VisitPhoto:
-    """A photo before or after the work, or of the company seal (R-6.2, R-6.3)."""
+    """A photo before or after the work, or of the company seal (R-6.2, R-6.3). With an
+    Idempotency-Key the same upload sent again (a dropped connection) is stored once: the key is
+    fingerprinted with the visit, the stage and the file's SHA-256."""
+    from aftersales.core.idempotency import run_once
+
     if stage not in VisitPhoto.Stage.values:
         raise ValidationFailed({"stage": _("Choose before, after or company seal.")})
     file.seek(0)
-    kind, content, thumbnail = check_photo(file.read(photo_max_bytes() + 1))
+    data = file.read(photo_max_bytes() + 1)
+    payload = {"visit_id": visit_id, "stage": stage, "sha256": hashlib.sha256(data).hexdigest()}
+    photo, _created = run_once(
+        user=actor,
+        scope="fieldservice.visit_photo_add",
+        key=idempotency_key,
+        payload=payload,
+        model=VisitPhoto,
+        create=lambda: _photo_add(actor=actor, visit_id=visit_id, stage=stage, data=data, now=now),
+    )
+    return photo
+
+
+def _photo_add(*, actor: Any, visit_id: int, stage: str, data: bytes, now: dt.datetime | None) -> VisitPhoto:
+    kind, content, thumbnail = check_photo(data)
     at = _now(now)
     stored: list[str] = []
     try:
