@@ -75,7 +75,9 @@ def report_context(visit: Visit) -> dict[str, Any]:
             "stage": p.get_stage_display(),
             "uri": _data_uri(p.file.name, "image/png" if str(p.file.name).endswith(".png") else "image/jpeg"),
         }
-        for p in visit.photos.exclude(stage=VisitPhoto.Stage.SEAL).order_by("stage", "pk")
+        for p in sorted(
+            visit.photos.exclude(stage=VisitPhoto.Stage.SEAL), key=lambda p: (p.stage != VisitPhoto.Stage.BEFORE, p.pk)
+        )
     ]
     return {
         "visit": visit,
