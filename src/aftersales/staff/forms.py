@@ -111,3 +111,10 @@ class ListFilterForm(forms.Form):
         empty_label=_("All product lines"),
     )
     q = forms.CharField(label=_("Name"), max_length=64, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = (
+                "form-control form-control-sm" if name == "q" else "form-select form-select-sm"
+            )
