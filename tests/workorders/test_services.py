@@ -164,6 +164,7 @@ def _drive(actor, tech, wo, action):
         Action.CLOSE: lambda: services.work_order_close(actor=actor, work_order_id=wo.pk, reason="用户电话未接通"),
         Action.REOPEN: lambda: services.work_order_reopen(actor=actor, work_order_id=wo.pk, reason="用户说仍不制冷"),
         Action.ARCHIVE: lambda: services.work_order_archive(actor=actor, work_order_id=wo.pk),
+        Action.CANCEL: lambda: services.work_order_cancel(actor=actor, work_order_id=wo.pk, reason="用户撤回"),
     }
     return calls[Action(action)]()
 
@@ -180,6 +181,7 @@ PATHS = {
     Status.CONFIRMED: [Action.ASSIGN, Action.START, Action.RESOLVE, Action.CONFIRM],
     Status.CLOSED: [Action.ASSIGN, Action.START, Action.RESOLVE, Action.CONFIRM, Action.CLOSE],
     Status.ARCHIVED: [Action.ASSIGN, Action.START, Action.RESOLVE, Action.CONFIRM, Action.CLOSE, Action.ARCHIVE],
+    Status.CANCELLED: [Action.ASSIGN, Action.CANCEL],
 }
 
 
