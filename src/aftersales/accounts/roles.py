@@ -204,6 +204,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 SURVEYS_RECORD = ["surveys.record_phone_survey"]
 SURVEYS_SCORES = ["surveys.view_scores"]
 SURVEYS_IMPROVE = ["surveys.manage_improvement"]  # the improvement items (R-9.7; surveys migration 0004)
+SURVEYS_CALLS = ["surveys.make_follow_up_call"]  # QA follow-up calls (R-8.1; surveys migration 0008)
 SURVEYS_WORDS = [
     "surveys.view_abusiveword",
     "surveys.add_abusiveword",
@@ -211,10 +212,10 @@ SURVEYS_WORDS = [
     "surveys.delete_abusiveword",
 ]
 for _role, _codenames in {
-    Role.ADMIN: [*SURVEYS_RECORD, *SURVEYS_SCORES, *SURVEYS_WORDS, *SURVEYS_IMPROVE],
+    Role.ADMIN: [*SURVEYS_RECORD, *SURVEYS_SCORES, *SURVEYS_WORDS, *SURVEYS_IMPROVE, *SURVEYS_CALLS],
     Role.AGENT: SURVEYS_RECORD,
-    Role.QA: [*SURVEYS_RECORD, *SURVEYS_SCORES, *SURVEYS_IMPROVE],
-    Role.SUPERVISOR: [*SURVEYS_RECORD, *SURVEYS_SCORES, *SURVEYS_IMPROVE],
+    Role.QA: [*SURVEYS_RECORD, *SURVEYS_SCORES, *SURVEYS_IMPROVE, *SURVEYS_CALLS],
+    Role.SUPERVISOR: [*SURVEYS_RECORD, *SURVEYS_SCORES, *SURVEYS_IMPROVE, *SURVEYS_CALLS],
     Role.EXECUTIVE: SURVEYS_SCORES,
     Role.QUALITY: SURVEYS_SCORES,
 }.items():
@@ -321,4 +322,17 @@ for _visit_role, _visit_codenames in VISIT_GRANTS.items():
     ROLE_PERMISSIONS[_visit_role] = [
         *ROLE_PERMISSIONS[_visit_role],
         *(f"fieldservice.{codename}" for codename in _visit_codenames),
+    ]
+
+# P1 dispatch approval (R-5.1; dispatch migration 0002 grants the same): supervisors approve or
+# refuse and switch automatic dispatch (migration 0003); dispatchers see what waits.
+DISPATCH_GRANTS: dict[str, list[str]] = {
+    Role.ADMIN: ["approve_dispatch", "view_dispatchapproval", "change_dispatchsettings", "view_dispatchsettings"],
+    Role.SUPERVISOR: ["approve_dispatch", "view_dispatchapproval", "change_dispatchsettings", "view_dispatchsettings"],
+    Role.DISPATCHER: ["view_dispatchapproval"],
+}
+for _dispatch_role, _dispatch_codenames in DISPATCH_GRANTS.items():
+    ROLE_PERMISSIONS[_dispatch_role] = [
+        *ROLE_PERMISSIONS[_dispatch_role],
+        *(f"dispatch.{codename}" for codename in _dispatch_codenames),
     ]
