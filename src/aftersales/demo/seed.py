@@ -36,6 +36,7 @@ from aftersales.customers.models import Contact, Customer, CustomerCategory, Ins
 from aftersales.customers.services import contact_create, customer_create, installed_product_create
 from aftersales.demo.clock import Clock, simulated
 from aftersales.feedback import demo as feedback_demo
+from aftersales.fieldservice import appointment_demo, visit_demo
 from aftersales.parts import demo as parts_demo
 from aftersales.parts import property_demo
 from aftersales.repairs import demo as repairs_demo
@@ -1140,6 +1141,8 @@ def seed(*, scale: float = 1.0, seed: int = DEFAULT_SEED, now: dt.datetime | Non
         parts_demo.reserve_on_open_work_orders(gen, parts)  # parts on jobs being handled
         feedback_demo.batch_incident(gen)  # a batch crossing level II
         repairs_demo.repair_orders(gen)  # repair orders in every state, shipments
+        visit_demo.visits(gen)  # visits and service reports in every state, with photos
+        appointment_demo.appointments(gen)  # this week's appointments on the board
         surveys_demo.answers(gen)  # three months of survey answers, some invalid for each reason
         gen.finish_outbox()
     counts = {
