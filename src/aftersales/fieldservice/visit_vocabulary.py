@@ -23,3 +23,6 @@ VERBS = {
     "report_approve": _("Service report approved"),
     "report_return": _("Service report returned"),
 }
+
+# The menu entry of the supervisors' review list (web/context_processors.py).
+REPORTS_MENU = _("Service reports")
