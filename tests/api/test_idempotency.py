@@ -90,6 +90,23 @@ RETRIES_TESTED_ELSEWHERE = {
         "post",
         "/work-orders/{work_order_id}/parts",
     ): "tests/parts/test_api.py::test_r7_2_reserve_409_with_available_422_uncertified_and_delete_releases",
+    # The technician's phone: check-in, parts, photos and the report's submit.
+    (
+        "post",
+        "/work-orders/{work_order_id}/visits",
+    ): "tests/fieldservice/test_visit_services.py::test_a_second_open_visit_is_refused_and_a_retried_check_in_records_one_visit",
+    (
+        "post",
+        "/visits/{visit_id}/parts",
+    ): "tests/fieldservice/test_visit_services.py::test_r3_1_a_part_sent_again_with_its_key_leaves_stock_once",
+    (
+        "post",
+        "/visits/{visit_id}/photos",
+    ): "tests/fieldservice/test_visit_api.py::test_a_photo_sent_again_with_its_idempotency_key_is_stored_once",
+    (
+        "post",
+        "/visits/{visit_id}/submit",
+    ): "tests/fieldservice/test_visit_concurrency.py",
 }
 # Each has its own retry test below (test_r3_1_each_idempotent_operation_retries_once).
 RETRIED_ONE_BY_ONE = {

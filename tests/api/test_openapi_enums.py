@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from aftersales.api.main import api
 from aftersales.customers.models import Customer
 from aftersales.feedback.models import Complaint, Incident, Opinion, QualityFeedback
+from aftersales.fieldservice.models import Appointment, Visit
 from aftersales.parts.models import CustomerProperty, MoveKind, Warehouse
 from aftersales.repairs.models import Accessory, AgreementChannel, Inspection, Shipment
 from aftersales.repairs.states import Status as RepairStatus
@@ -86,6 +87,13 @@ SERVER_ACCEPTS = {
     "QualityStepIn.step": {"analyse", "act", "verify", "close"},
     "OpinionIn.kind": set(Opinion.Kind.values),
     "OpinionIn.department": set(Opinion.Department.values),
+    # Field service: appointments and visits.
+    "AppointmentIn.agreed_via": _choices(Appointment, "agreed_via"),
+    "RescheduleIn.agreed_via": _choices(Appointment, "agreed_via"),
+    "CancelIn.agreed_via": _choices(Appointment, "agreed_via"),
+    "AppointmentListQuery.status": _choices(Appointment, "status"),
+    "CheckInIn.kind": _choices(Visit, "kind"),
+    "VisitListQuery.status": _choices(Visit, "status"),
 }
 INPUT_SUFFIXES = ("In", "Patch", "Filter", "Query")
 

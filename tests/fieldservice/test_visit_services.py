@@ -341,3 +341,25 @@ def test_a_work_order_without_visits_is_resolved_as_before(people):
         work_order_resolve(actor=people.technician, work_order_id=wo.pk, resolution="电话指导解决").resolution
         == "电话指导解决"
     )
+
+
+def test_r3_1_a_part_sent_again_with_its_key_leaves_stock_once(people):
+    """A dropped connection (R-6.2): the phone sends the same part line again with its
+    Idempotency-Key; one line is recorded and the van's stock drops once."""
+    visit = vs.visit_check_in(actor=people.technician, work_order_id=assigned_work_order(people).pk)
+    part = PartFactory()
+    van = WarehouseFactory(kind="van", holder=people.technician)
+    stock_in(part, van, 5)
+    lines = [
+        vs.visit_use_part(
+            actor=people.technician,
+            visit_id=visit.pk,
+            part_id=part.pk,
+            warehouse_id=van.pk,
+            quantity=2,
+            idempotency_key="part-1",
+        )
+        for _ in range(2)
+    ]
+    assert lines[0].pk == lines[1].pk
+    assert StockBalance.objects.get(part=part, warehouse=van).on_hand == 3

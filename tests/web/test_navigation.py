@@ -125,7 +125,7 @@ def _menu(user) -> list:
 
 def test_rarely_used_pages_are_one_dropdown_so_the_menu_fits_one_row(admin_user, make_user):
     """The administrator's administration pages are grouped under 管理 (one entry of the top row);
-    a role with only one of them (the executive's audit log) gets it as a plain link."""
+    a role with only one page of a group (the technician's day) gets it as a plain link."""
     from aftersales.web.context_processors import NavGroup
 
     menu = _menu(admin_user)
@@ -143,9 +143,13 @@ def test_rarely_used_pages_are_one_dropdown_so_the_menu_fits_one_row(admin_user,
     (parts,) = [entry for entry in menu if isinstance(entry, NavGroup) and str(entry.label) == "备件与返修"]
     assert [link.url_name for link in parts.links] == ["parts:list", "property:list", "repairs:list"]
     assert len(menu) <= 8
-    executive = _menu(make_user("exec2", "executive"))
-    assert not any(isinstance(entry, NavGroup) and str(entry.label) == "管理" for entry in executive)
-    assert "audit:log" in [entry.url_name for entry in executive if not isinstance(entry, NavGroup)]
+    # Dispatch, the board and the reports to review are one entry 现场服务 (R-5, R-6) …
+    (field,) = [entry for entry in menu if isinstance(entry, NavGroup) and str(entry.label) == "现场服务"]
+    assert {"dispatch:queue", "fieldservice:board", "fieldservice:reports"} <= {link.url_name for link in field.links}
+    # … but a role with only one page of a group gets it as a plain link: the technician's day.
+    technician = _menu(make_user("tech2", "technician"))
+    assert not any(isinstance(entry, NavGroup) and str(entry.label) == "现场服务" for entry in technician)
+    assert "fieldservice:today" in [entry.url_name for entry in technician if not isinstance(entry, NavGroup)]
 
 
 def test_the_dropdown_shows_which_of_its_pages_is_open(client, admin_user):

@@ -11,13 +11,14 @@ from aftersales.core.errors import PermissionDenied
 from aftersales.dispatch import automatic, escalations, proposals, selectors, services
 from aftersales.dispatch.models import DispatchApproval, Escalation
 from aftersales.dispatch.schemas import (
-    AnswerIn,
     ApprovalDecideIn,
     ApprovalListOut,
     ApprovalOut,
     DispatchAssignIn,
     DispatchAssignOut,
-    DispatchSettingsIO,
+    DispatchSettingsIn,
+    DispatchSettingsOut,
+    EscalationAnswerIn,
     EscalationIn,
     EscalationListOut,
     EscalationOut,
@@ -75,15 +76,15 @@ def approval_decide(request: HttpRequest, approval_id: PathId, payload: Approval
     return approval_out(selectors.approval_get(actor=request.user, approval_id=approval_id))
 
 
-@router.get("/dispatch/settings", response=responses({200: DispatchSettingsIO}))
+@router.get("/dispatch/settings", response=responses({200: DispatchSettingsOut}))
 def settings_get(request: HttpRequest) -> Any:
     if not (proposals.may_dispatch(request.user) or request.user.has_perm(automatic.CHANGE)):
         raise PermissionDenied()
     return {"auto_assign": automatic.dispatch_settings().auto_assign}
 
 
-@router.put("/dispatch/settings", response=responses({200: DispatchSettingsIO}))
-def settings_put(request: HttpRequest, payload: DispatchSettingsIO) -> Any:
+@router.put("/dispatch/settings", response=responses({200: DispatchSettingsOut}))
+def settings_put(request: HttpRequest, payload: DispatchSettingsIn) -> Any:
     """Supervisors and administrators switch automatic assignment of P2/P3 on or off."""
     return {
         "auto_assign": automatic.dispatch_settings_update(
@@ -121,6 +122,6 @@ def escalation_list(request: HttpRequest) -> Any:
 
 
 @router.post("/escalations/{escalation_id}/answer", response=responses({200: EscalationOut}))
-def escalation_answer(request: HttpRequest, escalation_id: PathId, payload: AnswerIn) -> Any:
+def escalation_answer(request: HttpRequest, escalation_id: PathId, payload: EscalationAnswerIn) -> Any:
     esc = escalations.escalation_answer(actor=request.user, escalation_id=escalation_id, answer=payload.answer)
     return escalation_out(Escalation.objects.select_related("expert").get(pk=esc.pk))

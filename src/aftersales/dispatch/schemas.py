@@ -65,10 +65,14 @@ class ApprovalListOut(Schema):
     items: list[ApprovalOut]
 
 
-class DispatchSettingsIO(Schema):
+class DispatchSettingsIn(Schema):
     auto_assign: bool = Field(
         strict=True, description="P2/P3 work orders go to their first eligible proposal when acknowledged."
     )
+
+
+class DispatchSettingsOut(Schema):
+    auto_assign: bool
 
 
 class EscalationIn(Schema):
@@ -76,7 +80,7 @@ class EscalationIn(Schema):
     question: Text(4000, 1)  # type: ignore[valid-type]
 
 
-class AnswerIn(Schema):
+class EscalationAnswerIn(Schema):
     answer: Text(4000, 1)  # type: ignore[valid-type]
 
 

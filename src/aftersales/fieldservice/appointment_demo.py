@@ -33,6 +33,7 @@ def appointments(gen: Any) -> int:
     ordered = sorted(technicians, key=lambda t: t.username != "tech")  # tech first: today's jobs
     open_orders = list(
         WorkOrder.objects.filter(status__in=[Status.NEW, Status.ACKNOWLEDGED, Status.ASSIGNED])
+        .filter(repair_orders__isnull=True)  # a product at the factory needs no visit
         .select_related("contact", "customer")
         .order_by("received_at", "id")
     )
@@ -56,7 +57,10 @@ def appointments(gen: Any) -> int:
                 continue
             day, start = choice
             end = start + dt.timedelta(minutes=120)
-            book_now = min(now, start - dt.timedelta(hours=20))
+            # Agreed a day ahead, but never before what its timeline already holds.
+            last = wo.events.order_by("-at").values_list("at", flat=True).first()
+            agreed = start - dt.timedelta(hours=20)
+            book_now = min(now, max(agreed, last) if last else agreed)
             contact = wo.contact.name if wo.contact_id and wo.contact else wo.customer.name
             try:
                 appt = services.appointment_book(

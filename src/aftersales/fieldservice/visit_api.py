@@ -57,7 +57,7 @@ class VisitRecordIn(Schema):
     opinion: Text(services.MAX_OPINION) | None = None  # type: ignore[valid-type]
 
 
-class UsePartIn(Schema):
+class VisitPartIn(Schema):
     part_id: Id
     warehouse_id: Id = Field(description="The technician's own van or a branch store.")
     quantity: Annotated[int, Field(strict=True, ge=1, le=1000)]
@@ -80,7 +80,7 @@ class VisitListQuery(Schema):
     work_order_id: QueryId | None = None
 
 
-class PhotoOut(Schema):
+class VisitPhotoOut(Schema):
     id: int
     stage: str
     size: int
@@ -125,7 +125,7 @@ class VisitOut(Schema):
     reviewed_at: dt.datetime | None
     review_comment: str
     archive_number: str
-    photos: list[PhotoOut]
+    photos: list[VisitPhotoOut]
     parts: list[VisitPartOut]
     allowed_actions: list[str]
 
@@ -216,7 +216,7 @@ def visit_record(request: HttpRequest, visit_id: PathId, payload: VisitRecordIn)
 
 @router.post("/visits/{visit_id}/parts", response=responses({201: VisitPartOut}))
 def visit_use_part(
-    request: HttpRequest, visit_id: PathId, payload: UsePartIn, idempotency_key: IdempotencyKey = None
+    request: HttpRequest, visit_id: PathId, payload: VisitPartIn, idempotency_key: IdempotencyKey = None
 ) -> Any:
     """A part used, from the technician's van or a branch: 409 `insufficient_stock`, 422
     `part_not_certified`."""
@@ -238,7 +238,7 @@ def visit_use_part(
     )
 
 
-@router.post("/visits/{visit_id}/photos", response=responses({201: PhotoOut}))
+@router.post("/visits/{visit_id}/photos", response=responses({201: VisitPhotoOut}))
 def visit_photo_add(
     request: HttpRequest,
     visit_id: PathId,

@@ -67,7 +67,9 @@ class NavGroup(NamedTuple):
 ADMIN_GROUP = "admin"
 FEEDBACK_GROUP = "feedback"
 PARTS_GROUP = "parts"  # stock, customer property and the repair shop: one entry, so the menu fits 1280 px
+FIELD_GROUP = "field"  # dispatch, the board, the day's jobs and the reports to review: one entry too
 GROUPS = {
+    FIELD_GROUP: (pgettext_lazy("navigation", "Field service"), "truck"),
     ADMIN_GROUP: (pgettext_lazy("navigation", "Manage"), "grid"),
     PARTS_GROUP: (pgettext_lazy("navigation", "Parts and repairs"), "gear-wide-connected"),
     FEEDBACK_GROUP: (pgettext_lazy("navigation", "Feedback"), "megaphone"),
@@ -91,7 +93,7 @@ def _perm(name: str) -> Callable[[Any], bool]:
 STAFF_ITEMS: list[_Item] = [
     _Item(_("Work orders"), "workorders:list", "list-check", _perm("workorders.view_workorder")),
     _Item(_("New request"), "workorders:intake", "telephone-plus", _perm("workorders.add_workorder")),
-    _Item(_("Dispatch"), "dispatch:queue", "signpost-split", _perm("workorders.assign_workorder")),
+    _Item(_("Dispatch"), "dispatch:queue", "signpost-split", _perm("workorders.assign_workorder"), FIELD_GROUP),
     _Item(_("Customers"), "customers:list", "people", _perm("customers.view_customer")),
     _Item(_("Spare parts"), "parts:list", "gear-wide-connected", _perm("parts.view_part"), PARTS_GROUP),
     _Item(_("Customer property"), "property:list", "box-seam", _perm("parts.view_customerproperty"), PARTS_GROUP),
@@ -100,16 +102,27 @@ STAFF_ITEMS: list[_Item] = [
     ),
     _Item(_("Repair shop"), "repairs:list", "tools", _perm("repairs.view_repairorder"), PARTS_GROUP),
     # Field service: the dispatcher's week board; a technician's jobs of the day.
-    _Item(fieldservice_nav.BOARD, "fieldservice:board", "calendar-week", _perm("fieldservice.view_all_appointments")),
+    _Item(
+        fieldservice_nav.BOARD,
+        "fieldservice:board",
+        "calendar-week",
+        _perm("fieldservice.view_all_appointments"),
+        FIELD_GROUP,
+    ),
     _Item(
         fieldservice_nav.TODAY,
         "fieldservice:today",
         "phone",
         lambda user: _is_staff_user(user) and _has_role(user, "technician"),
+        FIELD_GROUP,
     ),
     # Service reports to review: supervisors.
     _Item(
-        visit_vocabulary.REPORTS_MENU, "fieldservice:reports", "file-earmark-check", _perm("fieldservice.review_visit")
+        visit_vocabulary.REPORTS_MENU,
+        "fieldservice:reports",
+        "file-earmark-check",
+        _perm("fieldservice.review_visit"),
+        FIELD_GROUP,
     ),
     # Complaints and feedback: batch-fault incidents, quality feedback, opinions and praise.
     _Item(
