@@ -28,9 +28,9 @@ class ApiClient:
     def _call(self, method: str, path: str, data: Any = None, headers: dict[str, str] | None = None, **kw: Any) -> Any:
         call = getattr(self.client, method)
         all_headers = {**self.headers, **(headers or {})}
-        if method in ("post", "patch") and data is not None and not isinstance(data, (str, bytes)):
+        if method in ("post", "patch", "put") and data is not None and not isinstance(data, (str, bytes)):
             data = json.dumps(data)
-        if method in ("post", "patch"):
+        if method in ("post", "patch", "put"):
             return call(f"{API}{path}", data=data or "", content_type="application/json", headers=all_headers, **kw)
         return call(f"{API}{path}", data=data, headers=all_headers, **kw)
 
@@ -42,6 +42,9 @@ class ApiClient:
 
     def patch(self, path: str, data: Any = None, **kw: Any) -> Any:
         return self._call("patch", path, data, **kw)
+
+    def put(self, path: str, data: Any = None, **kw: Any) -> Any:
+        return self._call("put", path, data, **kw)
 
 
 @pytest.fixture

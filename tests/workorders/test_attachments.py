@@ -274,3 +274,17 @@ def test_the_demo_customers_photo_is_one_the_service_accepts(agent, wo):
 
     attachment = _add(portal_user(wo.customer), wo, demo_photo(wo.pk), "故障照片.jpg")
     assert (attachment.kind, attachment.visible_to_customer, bool(attachment.thumbnail)) == ("jpeg", True, True)
+
+
+def test_a_truncated_photo_is_still_refused_after_a_report_pdf_was_made(agent, wo, media):
+    """WeasyPrint's import switches Pillow to loading truncated images for the whole process;
+    making a service report's PDF (R-6.4) must not weaken the damage check of every photo."""
+    from PIL import ImageFile
+
+    from aftersales.fieldservice import visit_files
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # as WeasyPrint's import leaves it
+    visit_files.weasyprint_html()  # what making a report's PDF does first
+    whole = jpeg((800, 600))
+    error = _refused(agent, wo, whole[: len(whole) // 2])
+    assert error.code == WorkOrderErrorCode.ATTACHMENT_DAMAGED

@@ -1122,6 +1122,19 @@ def demo_photo(variant: int) -> bytes:
     return out.getvalue()
 
 
+CANCEL_REASONS = ["客户来电撤回：问题已自行解决", "重复报修，已并入先前的工单"]
+
+
+def cancelled_requests(gen: _Generator, now: dt.datetime) -> None:
+    """R-3.5: a few new requests withdrawn by the desk, each at a moment after its last event."""
+    newest = WorkOrder.objects.filter(status=Status.NEW, repair_orders__isnull=True).order_by("-received_at")
+    for wo, reason in zip(newest[: len(CANCEL_REASONS)], CANCEL_REASONS, strict=False):
+        last = wo.events.order_by("-at").values_list("at", flat=True).first() or wo.received_at
+        gen.clock.at = last + (now - last) / 2
+        wo_services.work_order_cancel(actor=gen.users["agent"], work_order_id=wo.pk, reason=reason, now=gen.clock.at)
+    gen.clock.at = now
+
+
 def seed(*, scale: float = 1.0, seed: int = DEFAULT_SEED, now: dt.datetime | None = None) -> SeedResult:
     """Write the demo data set into an empty database, in one transaction (all or nothing)."""
     started = time.monotonic()
@@ -1137,6 +1150,7 @@ def seed(*, scale: float = 1.0, seed: int = DEFAULT_SEED, now: dt.datetime | Non
         plans = gen.plan_work_orders()
         gen.run_history(plans)
         gen.clock.at = real_now
+        cancelled_requests(gen, real_now)  # R-3.5: withdrawn requests (已取消)
         property_demo.customer_property(gen)  # R-7.3: customer property in our care and returned
         parts_demo.reserve_on_open_work_orders(gen, parts)  # R-7.2: parts on jobs being handled
         feedback_demo.batch_incident(gen)  # R-8.4: a batch crossing level II

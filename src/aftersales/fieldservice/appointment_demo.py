@@ -62,6 +62,8 @@ def appointments(gen: Any) -> int:
             agreed = start - dt.timedelta(hours=20)
             book_now = min(now, max(agreed, last) if last else agreed)
             contact = wo.contact.name if wo.contact_id and wo.contact else wo.customer.name
+            # What booking stamps by itself (the assignment it makes) happens at the booking too.
+            gen.clock.at = book_now
             try:
                 appt = services.appointment_book(
                     actor=dispatcher,
@@ -76,11 +78,15 @@ def appointments(gen: Any) -> int:
                 )
             except DomainError:
                 continue  # not certified for this product line, or the work order moved on
+            finally:
+                gen.clock.at = now
             booked += 1
             if technician.username == "tech" and day == today:
                 tech_today += 1
             if end < now:
+                gen.clock.at = end
                 services.appointment_mark_done(work_order_id=wo.pk, now=end)
+                gen.clock.at = now
             elif booked % 7 == 0 and start > now + dt.timedelta(hours=30):
                 _move_once(gen, dispatcher, appt, slots, now)
             break

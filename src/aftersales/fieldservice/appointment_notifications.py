@@ -15,9 +15,7 @@ from aftersales.workorders.notifications import CUSTOMER_LANGUAGE, SMS_TEXT_MAX,
 
 
 def _window(appt: Appointment) -> str:
-    start = timezone.localtime(appt.starts_at)
-    end = timezone.localtime(appt.ends_at)
-    return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+    return f"{timezone.localtime(appt.starts_at):%Y-%m-%d %H:%M}–{timezone.localtime(appt.ends_at):%H:%M}"
 
 
 def _tell_customer(appt: Appointment, *, kind: str, subject: str, body: str, dedupe: str) -> None:

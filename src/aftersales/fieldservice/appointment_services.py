@@ -156,8 +156,10 @@ def _check_free(*, technician: Any, starts_at: dt.datetime, ends_at: dt.datetime
             _("%(name)s already has an appointment from %(start)s to %(end)s (%(number)s).")
             % {
                 "name": str(technician),
-                "start": f"{start:%Y-%m-%d %H:%M}",
-                "end": f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}",
+                "start": f"{timezone.localtime(other.starts_at):%Y-%m-%d %H:%M}",
+                "end": f"{timezone.localtime(other.ends_at):%H:%M}"
+                if end.date() == start.date()
+                else f"{timezone.localtime(other.ends_at):%Y-%m-%d %H:%M}",
                 "number": other.work_order.number,
             },
             {"starts_at": _("The technician is busy at this time.")},
@@ -186,9 +188,7 @@ def _ensure_assigned(*, actor: Any, work_order_id: int, technician: Any, wo: Wor
 
 
 def _window_text(starts_at: dt.datetime, ends_at: dt.datetime) -> str:
-    start = timezone.localtime(starts_at)
-    end = timezone.localtime(ends_at)
-    return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+    return f"{timezone.localtime(starts_at):%Y-%m-%d %H:%M}–{timezone.localtime(ends_at):%H:%M}"
 
 
 def appointment_book(

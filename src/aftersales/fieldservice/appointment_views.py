@@ -129,8 +129,7 @@ def book(request: HttpRequest, work_order_id: int) -> HttpResponse:
 
 
 def _window(appt: Appointment) -> str:
-    start = timezone.localtime(appt.starts_at)
-    return f"{start:%Y-%m-%d %H:%M}–{timezone.localtime(appt.ends_at):%H:%M}"
+    return f"{timezone.localtime(appt.starts_at):%Y-%m-%d %H:%M}–{timezone.localtime(appt.ends_at):%H:%M}"
 
 
 def _detail(

@@ -76,8 +76,10 @@ def visits(gen: Any) -> int:
         tech = wo.assignee
         at = now - dt.timedelta(days=days)
         at = max(at, wo.last_event_at + dt.timedelta(minutes=30))  # the timeline stays in time order
-        if at > now - dt.timedelta(hours=1):
-            continue
+        if at > now - dt.timedelta(hours=1):  # its last event was recent: halfway from there to now
+            if wo.last_event_at >= now:
+                continue
+            at = wo.last_event_at + (now - wo.last_event_at) / 2
         with contextlib.suppress(DomainError):
             visit = vs.visit_check_in(actor=tech, work_order_id=wo.pk, kind=kind, now=at)
             made += 1

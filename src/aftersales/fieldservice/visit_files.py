@@ -92,9 +92,20 @@ def report_context(visit: Visit) -> dict[str, Any]:
     }
 
 
-def report_pdf(visit: Visit) -> bytes:
+def weasyprint_html() -> Any:
+    """WeasyPrint's ``HTML``. Importing WeasyPrint sets Pillow's process-wide
+    LOAD_TRUNCATED_IMAGES, which would let a truncated photo through the attachments' damage check
+    (workorders/attachments.py) from then on: it is switched back; every picture a report embeds
+    has passed that check already."""
+    from PIL import ImageFile
     from weasyprint import HTML
 
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    return HTML
+
+
+def report_pdf(visit: Visit) -> bytes:
+    HTML = weasyprint_html()  # noqa: N806 — WeasyPrint's class
     html = render_to_string("fieldservice/report_pdf.html", report_context(visit))
     return bytes(HTML(string=html).write_pdf())
 

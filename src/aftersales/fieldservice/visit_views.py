@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -65,7 +66,9 @@ def visit_for_work_order(request: HttpRequest, work_order_id: int) -> HttpRespon
                 raise
             error = str(exc.message)
         else:
-            messages.success(request, _("Checked in at %(time)s.") % {"time": f"{visit.checked_in_at:%H:%M}"})
+            messages.success(
+                request, _("Checked in at %(time)s.") % {"time": f"{timezone.localtime(visit.checked_in_at):%H:%M}"}
+            )
             return redirect("fieldservice:visit", visit_id=visit.pk)
     may_check_in = user.has_perm(selectors.PERM_RECORD) and wo.assignee_id == user.pk
     visits = selectors.visit_list(actor=user, work_order_id=wo.pk)

@@ -80,6 +80,7 @@ class RequestTooLargeMiddleware:
     a page gets the standalone error page, which says nothing was saved."""
 
     ENVELOPE_BYTES = 64 * 1024  # the multipart boundaries and the form's other fields
+    VISIT_PATHS = ("/field/visits/", "/api/v1/visits/")  # visit photos: up to FIELD_PHOTO_MAX_MB
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -89,8 +90,9 @@ class RequestTooLargeMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0  # Django reads such a body as empty
-        # A visit photo may be larger than an attachment (FIELD_PHOTO_MAX_MB, fieldservice).
-        max_mb = max(int(settings.ATTACHMENT_MAX_MB), int(getattr(settings, "FIELD_PHOTO_MAX_MB", 15)))
+        max_mb = int(settings.ATTACHMENT_MAX_MB)
+        if request.path.startswith(self.VISIT_PATHS):  # a visit photo may be larger (fieldservice)
+            max_mb = max(max_mb, int(getattr(settings, "FIELD_PHOTO_MAX_MB", 15)))
         if length > max_mb * 1024 * 1024 + self.ENVELOPE_BYTES:
             context = {"max_mb": max_mb}
             return HttpResponse(render_to_string("413.html", context), status=413)

@@ -92,8 +92,7 @@ class Appointment(models.Model):
         ]
 
     def __str__(self) -> str:
-        start = timezone.localtime(self.starts_at)
-        return f"{self.work_order_id} {start:%Y-%m-%d %H:%M}"
+        return f"{self.work_order_id} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
     @property
     def is_scheduled(self) -> bool:
