@@ -11,7 +11,11 @@ from django.db import connection
 from aftersales.dispatch import services
 from aftersales.workorders.models import WorkOrderEvent
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.certification_rule]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.certification_rule,
+    pytest.mark.clock("2026-11-20T10:00:00+08:00"),  # the certifications of tests/dispatch/conftest.py hold then
+]
 
 
 def test_r5_1_concurrent_decisions_one_wins(world):
