@@ -662,6 +662,9 @@ def visit_approve(*, actor: Any, visit_id: int, comment: str = "", now: dt.datet
             at=at,
         )
         record(actor=actor, action="change", verb="report_approve", obj=visit)
+        from aftersales.surveys.services import answer_from_visit
+
+        answer_from_visit(visit=visit, now=at)  # the customer's opinion counts as an answer
         _notify_technician(visit, approved=True)
     return visit
 

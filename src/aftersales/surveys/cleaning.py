@@ -8,6 +8,11 @@
   (spaces and punctuation not counted).
 
 The first reason that applies, in that order, is stored.
+
+An on-site opinion (R-9.9: the customer's service score and sentence from the approved service
+report) gives one service score for all five dimensions, so straight-lining is not asked of it, and
+its sentence is optional: the length rule (when text is required) applies only when a sentence
+was given; the abusive rule always.
 """
 
 from __future__ import annotations
@@ -32,14 +37,18 @@ def abusive_words() -> list[str]:
     return [w for w in (fold(word) for word in AbusiveWord.objects.values_list("word", flat=True)) if w]
 
 
-def invalid_reason(scores: Mapping[str, int], text: str, *, words: list[str] | None = None) -> str:
-    """The reason ``scores`` and ``text`` make an invalid answer, or "" for a valid one."""
+def invalid_reason(
+    scores: Mapping[str, int], text: str, *, words: list[str] | None = None, on_site: bool = False
+) -> str:
+    """The reason ``scores`` and ``text`` make an invalid answer, or "" for a valid one;
+    ``on_site``: an opinion from a service report (no straight-lining, the sentence optional)."""
     folded = fold(text)
     for word in abusive_words() if words is None else words:
         if word in folded:
             return InvalidReason.ABUSIVE
-    if len(set(scores.values())) == 1:
+    if not on_site and len(set(scores.values())) == 1:
         return InvalidReason.STRAIGHT_LINING
-    if settings.SURVEY_TEXT_REQUIRED and len(folded) < MIN_TEXT_LENGTH:
+    text_asked = settings.SURVEY_TEXT_REQUIRED and (bool(folded) or not on_site)
+    if text_asked and len(folded) < MIN_TEXT_LENGTH:
         return InvalidReason.TEXT_TOO_SHORT
     return ""

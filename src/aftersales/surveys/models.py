@@ -29,12 +29,14 @@ class Kind(models.TextChoices):
     COMPLAINT = "complaint", _("After a complaint")
     COMPLEX_REPAIR = "complex_repair", _("After a complex repair")
     SAMPLING = "sampling", _("Monthly sample")
+    ON_SITE = "on_site", _("On-site service report")
 
 
 class Source(models.TextChoices):
     LINK = "link", _("Web link")
     SMS = "sms", _("SMS reply")
     PHONE = "phone", _("Phone survey")
+    ON_SITE = "on_site", _("On-site service report")
 
 
 class InvalidReason(models.TextChoices):
@@ -103,6 +105,9 @@ class Answer(models.Model):
     attitude = models.PositiveSmallIntegerField(_("Attitude"))
     professionalism = models.PositiveSmallIntegerField(_("Professionalism"))
     communication = models.PositiveSmallIntegerField(_("Communication clarity"))
+    # The customer's opinion of the product, asked only on site: kept beside the five
+    # service dimensions, never mixed into them.
+    product_score = models.PositiveSmallIntegerField(_("opinion of the product"), null=True, blank=True)
     text = models.TextField(_("text"), blank=True)
     valid = models.BooleanField(_("valid"))
     invalid_reason = models.CharField(_("reason"), max_length=16, choices=InvalidReason.choices, blank=True)
@@ -158,6 +163,10 @@ class Answer(models.Model):
                 & models.Q(professionalism__range=(1, 10))
                 & models.Q(communication__range=(1, 10)),
                 name="survey_answer_scores_1_10",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(product_score__isnull=True) | models.Q(product_score__range=(1, 10)),
+                name="survey_answer_product_score_1_10",
             ),
         ]
         indexes = [models.Index(fields=["answered_at"], name="survey_answer_at_idx")]

@@ -41,6 +41,7 @@ GROUPINGS: dict[str, tuple[Any, str, str]] = {
     "product_line": (_("Product line"), "product_line_id", "product_line__name"),
     "channel": (_("Channel"), "channel", "channel"),
     "customer_category": (_("Customer category"), "customer_category_id", "customer_category__name"),
+    "source": (_("Source"), "source", "source"),  # how it was answered; on-site reports count too
 }
 _TRUNC = {"month": TruncMonth, "quarter": TruncQuarter, "half": TruncQuarter, "year": TruncYear}
 
@@ -101,6 +102,10 @@ def _group_names(grouping: str, keys: set[str]) -> dict[str, str]:
     pairs: Any
     if grouping == "channel":
         return {k: k for k in keys}
+    if grouping == "source":
+        from aftersales.surveys.models import Source
+
+        return {k: str(Source(k).label) if k in Source.values else k for k in keys}
     if grouping == "team":
         from aftersales.accounts.models import Team
 
@@ -140,7 +145,7 @@ def scores(*, actor: Any, start: dt.date, end: dt.date, period: str = "month", g
     for month, raw_key, total, valid, *sums in found:
         key: Any = None
         if raw_key:
-            key = raw_key if grouping == "channel" or not raw_key.isdigit() else int(raw_key)
+            key = raw_key if grouping in ("channel", "source") or not raw_key.isdigit() else int(raw_key)
         day = bucket(month)
         row = rows.setdefault((key, day), ScoreRow(period=day, key=key, label=names.get(raw_key, "")))
         row.total += total

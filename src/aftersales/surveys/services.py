@@ -1,4 +1,5 @@
-"""Survey writes (R-9): invitations and their reminder and expiry, answers by link, SMS and phone.
+"""Survey writes (R-9): invitations and their reminder and expiry, answers by link, SMS and phone,
+and the customer's opinion from an approved on-site service report (R-9.9).
 
 Every moment is set once by a conditional UPDATE (``… WHERE reminded_at IS NULL``) in the same
 transaction as the message it stands for, so a periodic job run twice, two workers or a worker
@@ -269,16 +270,20 @@ def _save_answer(
     text: str,
     now: dt.datetime,
     recorded_by: Any = None,
+    technician: Any = None,
+    product_score: int | None = None,
 ) -> Answer:
-    """Inside the caller's transaction, after the invitation (if any) was claimed."""
-    reason = cleaning.invalid_reason(scores, text)
-    assignee = work_order.assignee
+    """Inside the caller's transaction, after the invitation (if any) was claimed. The answer is
+    the work order's assignee's unless ``technician`` (the one who did the visit) is given."""
+    reason = cleaning.invalid_reason(scores, text, on_site=source == Source.ON_SITE)
+    assignee = technician if technician is not None else work_order.assignee
     answer = Answer(
         work_order=work_order,
         kind=kind,
         invitation=invitation,
         source=source,
         text=text,
+        product_score=product_score,
         valid=not reason,
         invalid_reason=reason,
         points=(invitation.points if invitation is not None else 0) if not reason else 0,  # R-9.8
@@ -366,7 +371,7 @@ def answer_by_phone(
         raise PermissionDenied()
     if isinstance(work_order_id, bool) or not isinstance(work_order_id, int):
         raise ValidationFailed({"work_order_id": _("Choose a work order.")})
-    if kind not in Kind.values:
+    if kind not in Kind.values or kind == Kind.ON_SITE:  # on-site opinions come from service reports
         raise ValidationFailed({"kind": _("Unknown survey kind.")})
     clean_scores = _scores(scores)
     clean_text = _text(text)
@@ -398,3 +403,48 @@ def answer_by_phone(
             now=now,
             recorded_by=actor,
         )
+
+
+# --------------------------------------------------------------------------------------------
+# On-site opinions (R-9.9)
+# --------------------------------------------------------------------------------------------
+
+
+def answer_from_visit(*, visit: Any, now: dt.datetime | None = None) -> Answer | None:
+    """The customer's opinion recorded on a visit (R-6.2) as a satisfaction answer (R-9.9), called
+    by field service inside the transaction that approves its service report (a returned report
+    does not count; an approved one is final).
+
+    The on-site question is "your opinion of the product and of the service", one score each:
+    the service score stands for each of the five service dimensions, the product score is kept
+    beside them (``product_score``) and in no dimension; the sentence is the answer's text.
+    Answered when the customer signed. No service score, or a remote-support report (R-6.7, not
+    on site): no answer. The work order's first
+    approved report counts: when it has its on-site answer already (a later report, or the same
+    one again), nothing is added and that answer is returned."""
+    from aftersales.fieldservice.models import VisitKind
+
+    if visit.service_score is None or visit.kind != VisitKind.ON_SITE:
+        return None
+    existing = Answer.objects.filter(work_order_id=visit.work_order_id, kind=Kind.ON_SITE).first()
+    if existing is not None:
+        return existing
+    work_order = WorkOrder.objects.select_related("customer", "assignee").get(pk=visit.work_order_id)
+    score = int(visit.service_score)
+    try:
+        return _save_answer(
+            work_order=work_order,
+            kind=Kind.ON_SITE,
+            invitation=None,
+            source=Source.ON_SITE,
+            scores=dict.fromkeys(DIMENSIONS, score),
+            text=_text(visit.opinion or ""),
+            now=visit.signed_at or _now(now),
+            recorded_by=visit.technician,
+            technician=visit.technician,
+            product_score=visit.product_score,
+        )
+    except DomainError as error:  # recorded meanwhile (the unique constraint had the last word)
+        if error.code != SurveyErrorCode.ALREADY_ANSWERED:
+            raise
+        return Answer.objects.get(work_order_id=visit.work_order_id, kind=Kind.ON_SITE)

@@ -32,6 +32,7 @@ GROUP_COLUMNS: dict[str, str | None] = {
     "product_line": "product_line_id",
     "channel": "channel",
     "customer_category": "customer_category_id",
+    "source": "source",  # link, SMS, phone, on-site service report
 }
 Row = tuple[int, int, tuple[int, ...]]  # total, valid, the five sums
 
