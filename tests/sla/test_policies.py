@@ -47,6 +47,10 @@ def test_r4_defaults_seeded_one_policy_per_priority_with_every_target():
             (TargetKind.PROGRESS_UPDATE, AppliesWhen.ALWAYS),
             (TargetKind.COLOUR_GREEN_CLOSE, AppliesWhen.ALWAYS),
             (TargetKind.COLOUR_YELLOW_PROGRESS, AppliesWhen.ALWAYS),
+            # the emergency arrival for P1, the appointment for P2 and P3.
+            (TargetKind.ONSITE_ARRIVAL if priority == "P1" else TargetKind.APPOINTMENT_AGREED, AppliesWhen.ALWAYS),
+            (TargetKind.FIRST_VISIT_FIX, AppliesWhen.ALWAYS),
+            (TargetKind.COMPLEX_CLOSE, AppliesWhen.ALWAYS),
         }
 
 

@@ -57,6 +57,7 @@ def test_r4_1_r4_2_r4_5_intake_stores_every_target_of_a_p3_request(agent):
         "response": at(2026, 11, 23, 9, 0),  # 7.5 h Friday, 0.5 h Monday
         "resolution": at(2026, 11, 25, 10),  # Mon, Tue, Wed same time
         "colour_green_close": at(2026, 11, 21, 10),
+        "appointment_agreed": at(2026, 11, 21, 10),  # a repair on site, 24 h
     }
     first = target(wo, "first_response")
     assert first.original_due_at == first.due_at
@@ -474,6 +475,10 @@ def test_r4_kinds_cover_the_issue():
         "progress_update",
         "colour_green_close",
         "colour_yellow_progress",
+        "onsite_arrival",
+        "appointment_agreed",
+        "first_visit_fix",
+        "complex_close",
     }
 
 

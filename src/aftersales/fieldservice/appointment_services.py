@@ -265,9 +265,7 @@ def _on_agreed(wo: WorkOrder, *, now: dt.datetime) -> None:
     """R-4.4: an agreed appointment meets the "appointment agreed" target (sla app)."""
     from aftersales.sla import targets as sla_targets
 
-    hook = getattr(sla_targets, "on_appointment_agreed", None)
-    if hook is not None:
-        hook(wo, at=now)
+    sla_targets.on_appointment_agreed(wo, at=now)
 
 
 def _locked_appointment(*, actor: Any, appointment_id: int) -> tuple[Appointment, WorkOrder]:

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from ninja import Field, File, Form, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import StrictBool
 
 from aftersales.api.schemas import Id, PathId, QueryId, Text, named_choices, responses
 from aftersales.fieldservice import visit_selectors as selectors
@@ -52,6 +53,7 @@ class VisitRecordIn(Schema):
     test_result: Text(services.MAX_TEXT) | None = None  # type: ignore[valid-type]
     advice: Text(services.MAX_TEXT) | None = None  # type: ignore[valid-type]
     remote_steps: Text(services.MAX_TEXT) | None = None  # type: ignore[valid-type]
+    fixed: StrictBool | None = Field(None, description="R-4.4: whether the fault was fixed at this visit.")
     product_score: Score | None = None
     service_score: Score | None = None
     opinion: Text(services.MAX_OPINION) | None = None  # type: ignore[valid-type]
@@ -112,6 +114,7 @@ class VisitOut(Schema):
     test_result: str
     advice: str
     remote_steps: str
+    fixed: bool | None
     product_score: int | None
     service_score: int | None
     opinion: str
@@ -147,6 +150,7 @@ def _out(request: HttpRequest, visit: Visit) -> dict[str, Any]:
                 "status",
                 "checked_in_at",
                 *services.TEXT_FIELDS,
+                "fixed",
                 "product_score",
                 "service_score",
                 "opinion",

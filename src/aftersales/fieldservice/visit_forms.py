@@ -10,12 +10,24 @@ from aftersales.fieldservice import visit_services as services
 from aftersales.fieldservice.models import VisitPhoto
 
 SCORES = [("", "—"), *((str(n), str(n)) for n in range(10, 0, -1))]
+FIXED_CHOICES = [
+    ("", "—"),
+    ("1", _("Fixed")),
+    ("0", _("Not fixed: another visit or a factory repair is needed")),
+]
 
 
 class RecordForm(forms.Form):
     diagnosis = forms.CharField(label=_("Diagnosis"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     work_done = forms.CharField(label=_("Work done"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     test_result = forms.CharField(label=_("Test result"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    fixed = forms.TypedChoiceField(
+        label=_("Fault fixed at this visit?"),
+        choices=FIXED_CHOICES,
+        coerce=lambda value: value == "1",
+        empty_value=None,
+        required=False,
+    )
     advice = forms.CharField(
         label=_("Advice to the customer"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

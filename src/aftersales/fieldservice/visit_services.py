@@ -210,6 +210,7 @@ def visit_check_in(
     arrival time the server reads (never the phone's). One open visit per technician and work
     order: a second check-in is refused ``visit_already_open``."""
     from aftersales.sla import clocks
+    from aftersales.sla import targets as sla_targets
 
     if kind not in VisitKind.values:
         raise ValidationFailed({"kind": _("Choose on site or remote support.")})
@@ -236,6 +237,8 @@ def visit_check_in(
             created_at=at,
             submit_due_at=clocks.add_working_days(at, report_working_days()),
         )
+        if kind == VisitKind.ON_SITE:
+            sla_targets.on_arrived(wo, at=at)  # R-4.4
         work_order_event_record(
             actor=actor,
             work_order=wo,
@@ -248,8 +251,8 @@ def visit_check_in(
 
 
 def visit_record(*, actor: Any, visit_id: int, data: dict[str, Any]) -> Visit:
-    """The technician's notes: any of diagnosis, work done, test result, advice, remote steps,
-    the customer's scores (1–10) and opinion. Only fields given are changed; refused once signed."""
+    """The technician's notes: any of diagnosis, work done, test result, whether the fault was fixed
+    (True/False/None, R-4.4), advice, remote steps, the customer's scores (1–10) and opinion. Only fields given are changed; refused once signed."""
     changes: dict[str, Any] = {}
     errors: dict[str, Any] = {}
     for name, value in data.items():
@@ -260,6 +263,10 @@ def visit_record(*, actor: Any, visit_id: int, data: dict[str, Any]) -> Visit:
                 changes[name] = _score(value, name)
             elif name == "opinion":
                 changes[name] = _text(value, name, MAX_OPINION)
+            elif name == "fixed":
+                if value is not None and not isinstance(value, bool):
+                    raise ValidationFailed({name: _("Choose fixed or not fixed.")})
+                changes[name] = value
             else:
                 errors[name] = _("Unknown field.")
         except ValidationFailed as exc:
@@ -508,6 +515,8 @@ def report_content(visit: Visit) -> dict[str, Any]:
         "product_score": visit.product_score,
         "service_score": visit.service_score,
         "opinion": visit.opinion,
+        # Only when recorded: a report signed before the field existed keeps its hash.
+        **({"fixed": visit.fixed} if visit.fixed is not None else {}),
         "parts": [
             [line.part.code, line.warehouse.code, line.quantity, str(line.unit_price)]
             for line in visit.parts.select_related("part", "warehouse").order_by("pk")
@@ -567,6 +576,7 @@ def visit_sign(
     technician attaches the company seal (``use_seal``: the newest seal photo). The content's
     SHA-256 is stored and the report can no longer change."""
     from aftersales.parts.property_services import _signature_png
+    from aftersales.sla import targets as sla_targets
 
     name = _text(signer_name, "signer_name", MAX_NAME)
     if not name:
@@ -599,6 +609,8 @@ def visit_sign(
             visit.status = VisitStatus.SIGNED
             visit.content_hash = content_hash(visit)
             visit.save()
+            if visit.kind == VisitKind.ON_SITE and visit.fixed is not None:
+                sla_targets.on_visit_outcome(wo, fixed=visit.fixed, at=at)  # R-4.4
             work_order_event_record(
                 actor=actor,
                 work_order=wo,

@@ -87,6 +87,7 @@ def _page(
         remote=remote,
         initial={
             **{name: getattr(visit, name) for name in services.TEXT_FIELDS},
+            "fixed": "" if visit.fixed is None else str(int(visit.fixed)),
             "product_score": visit.product_score or "",
             "service_score": visit.service_score or "",
             "opinion": visit.opinion,

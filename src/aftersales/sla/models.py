@@ -156,6 +156,11 @@ class TargetKind(models.TextChoices):
     PROGRESS_UPDATE = "progress_update", _("Progress update")
     COLOUR_GREEN_CLOSE = "colour_green_close", _("Green: closed")
     COLOUR_YELLOW_PROGRESS = "colour_yellow_progress", _("Yellow: progress reported")
+    # field service
+    ONSITE_ARRIVAL = "onsite_arrival", _("Emergency: technician on site")
+    APPOINTMENT_AGREED = "appointment_agreed", _("Appointment made")
+    FIRST_VISIT_FIX = "first_visit_fix", _("Fixed at the first visit")
+    COMPLEX_CLOSE = "complex_close", _("Complex fault: closed")
 
 
 class AppliesWhen(models.TextChoices):

@@ -26,6 +26,9 @@ WAITING_CUSTOMER = "waiting_customer"
 WAITING_PARTS = "waiting_parts"
 # The promise read to the customer at intake (R-2.5): these three targets.
 PREVIEW_KINDS = (TargetKind.FIRST_RESPONSE, TargetKind.RESPONSE, TargetKind.RESOLUTION)
+# R-4.4: the service types done at the customer's site, and the field targets intake sets for them.
+ON_SITE_SERVICE_TYPES = frozenset({"repair", "installation", "guarantee"})
+FIELD_INTAKE_KINDS = (TargetKind.ONSITE_ARRIVAL, TargetKind.APPOINTMENT_AGREED)
 
 
 class NoPolicy(DomainError):
@@ -196,9 +199,13 @@ def plan(*, policy: SlaPolicy, kind: str, started_at: dt.datetime, in_hours: boo
     )
 
 
-def intake_kinds(colour: str) -> list[str]:
-    """The targets a work order gets when it is created (R-4.1, R-4.2, R-4.5)."""
+def intake_kinds(colour: str, service_type: str = "") -> list[str]:
+    """The targets a work order gets when it is created (R-4.1, R-4.2, R-4.5; R-4.4 for a job on
+    site: the technician's arrival for an emergency, the appointment otherwise, as the policy's
+    rules give them)."""
     kinds: list[str] = list(PREVIEW_KINDS)
+    if service_type in ON_SITE_SERVICE_TYPES:
+        kinds.extend(FIELD_INTAKE_KINDS)
     if colour == "green":
         kinds.append(TargetKind.COLOUR_GREEN_CLOSE)
     elif colour == "yellow":
@@ -207,13 +214,19 @@ def intake_kinds(colour: str) -> list[str]:
 
 
 def plan_intake(
-    *, policy: SlaPolicy, received_at: dt.datetime, colour: str = "", kinds: Any = None, calendar_id: int | None = None
+    *,
+    policy: SlaPolicy,
+    received_at: dt.datetime,
+    colour: str = "",
+    service_type: str = "",
+    kinds: Any = None,
+    calendar_id: int | None = None,
 ) -> list[Planned]:
     """The targets of a request received at ``received_at`` (used by intake and the preview)."""
     calendar_id = calendar_id or calendar_id_of(policy)
     in_hours = clocks.is_working_time(received_at, calendar_id)
     planned = []
-    for kind in kinds if kinds is not None else intake_kinds(colour):
+    for kind in kinds if kinds is not None else intake_kinds(colour, service_type):
         item = plan(policy=policy, kind=kind, started_at=received_at, in_hours=in_hours, calendar_id=calendar_id)
         if item is not None:
             planned.append(item)

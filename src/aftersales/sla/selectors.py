@@ -294,6 +294,16 @@ MET_BY = {
     ),
     TargetKind.COLOUR_GREEN_CLOSE: gettext_lazy("Met when the work order is resolved."),
     TargetKind.COLOUR_YELLOW_PROGRESS: gettext_lazy("Met by a progress note, a communication or the resolution."),
+    TargetKind.ONSITE_ARRIVAL: gettext_lazy("Met when the technician checks in at the customer's site."),
+    TargetKind.APPOINTMENT_AGREED: gettext_lazy(
+        "Met when an appointment is agreed with the customer, or when the technician arrives on site."
+    ),
+    TargetKind.FIRST_VISIT_FIX: gettext_lazy(
+        "Met when the first visit's report records the fault fixed; breached when it records it not fixed."
+    ),
+    TargetKind.COMPLEX_CLOSE: gettext_lazy(
+        "Set when the first visit did not fix the fault; met when the work order is resolved."
+    ),
 }
 
 

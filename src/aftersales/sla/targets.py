@@ -21,6 +21,14 @@ Which event meets which target:
   it and sets the next one from that moment; a resolution ends it.
 - green closed within 24 h / yellow progress within 48 h (R-4.5): resolved / a note or outbound
   communication (or resolved).
+- field service (R-4.4), for a job on site (``policies.ON_SITE_SERVICE_TYPES``), each where the
+  policy has a rule for it (by default: the arrival for P1, the appointment for P2 and P3):
+  emergency arrival, set at intake, met when the technician checks in on site; appointment agreed,
+  set at intake, met when an appointment is agreed with the customer (or the technician arrives);
+  fixed at the first visit, set at the first check-in on site, met when that visit's report
+  records the fault fixed and breached at once when it records it not fixed; complex fault closed,
+  set at that moment (a fault the first visit did not fix is complex), met by the resolution. The
+  field service app calls ``on_appointment_agreed``, ``on_arrived`` and ``on_visit_outcome``.
 
 A resolution meets every target still open except the progress update, which no longer applies
 (cancelled). Pauses (R-4.6): while the work order is in a state the policy pauses on, its open
@@ -232,7 +240,11 @@ def plan_created(wo: Any) -> list[WorkOrderTarget]:
     targets = [
         _new(wo, planned)
         for planned in policies.plan_intake(
-            policy=policy, received_at=wo.received_at, colour=wo.colour, calendar_id=calendar_id
+            policy=policy,
+            received_at=wo.received_at,
+            colour=wo.colour,
+            service_type=wo.service_type,
+            calendar_id=calendar_id,
         )
     ]
     for target in targets:
@@ -332,6 +344,48 @@ def on_progress(wo: Any, *, actor: Any, at: dt.datetime | None = None, outbound:
     refresh_next_due(wo)
 
 
+def on_appointment_agreed(wo: Any, *, at: dt.datetime | None = None) -> None:
+    """R-4.4: an appointment was agreed with the customer."""
+    _meet(wo, _open(wo, [TargetKind.APPOINTMENT_AGREED]), _now(at))
+    refresh_next_due(wo)
+
+
+def on_arrived(wo: Any, *, at: dt.datetime | None = None) -> None:
+    """R-4.4: a technician checked in at the customer's site. Meets the arrival (and an appointment
+    target still open: the visit happened); the first such arrival starts "fixed at the first visit"."""
+    at = _now(at)
+    _meet(wo, _open(wo, [TargetKind.ONSITE_ARRIVAL, TargetKind.APPOINTMENT_AGREED]), at)
+    if not WorkOrderTarget.objects.filter(work_order_id=wo.pk, kind=TargetKind.FIRST_VISIT_FIX).exists():
+        policy = _policy(wo)
+        if policy is not None:
+            _start(wo, policy, TargetKind.FIRST_VISIT_FIX, at)
+    refresh_next_due(wo)
+
+
+def on_visit_outcome(wo: Any, *, fixed: bool, at: dt.datetime | None = None) -> None:
+    """R-4.4: a visit's report recorded whether the fault was fixed. At the first visit, fixed meets
+    "fixed at the first visit"; not fixed breaches it at once and makes the fault complex: "complex
+    fault closed" starts, met by the resolution."""
+    at = _now(at)
+    first = _open(wo, [TargetKind.FIRST_VISIT_FIX])
+    if fixed or not first:
+        _meet(wo, first, at)
+        refresh_next_due(wo)
+        return
+    for target in first:
+        _resume(target, at)
+        target.met_at, target.breached = at, True
+        target.save(
+            update_fields=["met_at", "breached", "due_at", "warn_at", "original_due_at", "paused_at", "paused_seconds"]
+        )
+        record_breach(wo, target, met_at=at, overdue=_overdue(target.due_at, at), now=at)
+    if not WorkOrderTarget.objects.filter(work_order_id=wo.pk, kind=TargetKind.COMPLEX_CLOSE).exists():
+        policy = _policy(wo)
+        if policy is not None:
+            _start(wo, policy, TargetKind.COMPLEX_CLOSE, at)
+    refresh_next_due(wo)
+
+
 def on_priority_changed(wo: Any, *, at: dt.datetime | None = None) -> None:
     """Re-prioritised: every open target that was not extended is computed again from its start
     under the new policy (pauses so far still count); the queue time follows the priority."""
@@ -365,9 +419,24 @@ def on_priority_changed(wo: Any, *, at: dt.datetime | None = None) -> None:
         )
         target.warn_at = policies.shift(planned.warn_at, target.paused_seconds, planned.clock, calendar_id)
         target.save()
+    _start_field_targets(wo, policy, at)
     queue_at = policies.queue_time(received_at=wo.received_at, priority=wo.priority, calendar_id=calendar_id)
     work_order_sla_times_store(work_order=wo, queue_at=queue_at)
     refresh_next_due(wo)
+
+
+def _start_field_targets(wo: Any, policy: SlaPolicy, at: dt.datetime) -> None:
+    """R-4.4 after a re-prioritisation: a job on site nobody has visited yet gets the field targets
+    of its new policy that it never had (a P2 repair raised to P1 must now be reached within 2 h,
+    counted from now)."""
+    if wo.service_type not in policies.ON_SITE_SERVICE_TYPES:
+        return
+    had = set(WorkOrderTarget.objects.filter(work_order_id=wo.pk).values_list("kind", flat=True))
+    if TargetKind.FIRST_VISIT_FIX in had:  # someone was on site already
+        return
+    for kind in policies.FIELD_INTAKE_KINDS:
+        if kind not in had:
+            _start(wo, policy, kind, at)
 
 
 def extend(target: WorkOrderTarget, *, new_due_at: dt.datetime) -> None:

@@ -45,6 +45,8 @@ class Visit(models.Model):
     diagnosis = models.TextField(_("diagnosis"), blank=True)
     work_done = models.TextField(_("work done"), blank=True)
     test_result = models.TextField(_("test result"), blank=True)
+    # whether the fault was fixed at this visit (empty: not recorded).
+    fixed = models.BooleanField(_("fault fixed at this visit"), null=True, blank=True)
     advice = models.TextField(_("advice to the customer"), blank=True)
     remote_steps = models.TextField(_("steps given"), blank=True)
     product_score = models.PositiveSmallIntegerField(_("opinion of the product"), null=True, blank=True)
