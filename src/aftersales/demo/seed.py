@@ -36,6 +36,7 @@ from aftersales.customers.models import Contact, Customer, CustomerCategory, Ins
 from aftersales.customers.services import contact_create, customer_create, installed_product_create
 from aftersales.demo.clock import Clock, simulated
 from aftersales.feedback import demo as feedback_demo
+from aftersales.dispatch import notice_demo
 from aftersales.fieldservice import appointment_demo, visit_demo
 from aftersales.parts import demo as parts_demo
 from aftersales.parts import property_demo
@@ -1157,6 +1158,7 @@ def seed(*, scale: float = 1.0, seed: int = DEFAULT_SEED, now: dt.datetime | Non
         repairs_demo.repair_orders(gen)  # repair orders in every state, shipments
         visit_demo.visits(gen)  # visits and service reports in every state, with photos
         appointment_demo.appointments(gen)  # this week's appointments on the board
+        notice_demo.service_notices(gen)  # service notices for booked jobs (dispatch app)
         surveys_demo.answers(gen)  # three months of survey answers, some invalid for each reason
         gen.finish_outbox()
     counts = {

@@ -4,12 +4,13 @@ handlers over the same services and selectors as the dispatcher's and supervisor
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Router, Status
 
 from aftersales.api.schemas import PathId, responses
 from aftersales.core.errors import PermissionDenied
-from aftersales.dispatch import automatic, escalations, proposals, selectors, services
-from aftersales.dispatch.models import DispatchApproval, Escalation
+from aftersales.dispatch import automatic, escalations, notices, proposals, selectors, services
+from aftersales.dispatch.models import DispatchApproval, Escalation, ServiceNotice
 from aftersales.dispatch.schemas import (
     ApprovalDecideIn,
     ApprovalListOut,
@@ -23,6 +24,9 @@ from aftersales.dispatch.schemas import (
     EscalationListOut,
     EscalationOut,
     ProposalListOut,
+    ServiceNoticeIn,
+    ServiceNoticeListOut,
+    ServiceNoticeOut,
 )
 
 router = Router(tags=["dispatch"])
@@ -125,3 +129,55 @@ def escalation_list(request: HttpRequest) -> Any:
 def escalation_answer(request: HttpRequest, escalation_id: PathId, payload: EscalationAnswerIn) -> Any:
     esc = escalations.escalation_answer(actor=request.user, escalation_id=escalation_id, answer=payload.answer)
     return escalation_out(Escalation.objects.select_related("expert").get(pk=esc.pk))
+
+
+def notice_out(request: HttpRequest, n: ServiceNotice) -> dict[str, Any]:
+    snap = notices.shown_snapshot(n, request.user)
+    return {
+        "id": n.pk,
+        "number": n.number,
+        "work_order_id": n.work_order_id,
+        "work_order_number": n.work_order.number,
+        "issued_by_id": n.issued_by_id,
+        "issued_at": n.issued_at,
+        "appointment_id": n.appointment_id,
+        "current": n.is_current,
+        "superseded_by_id": n.superseded_by_id,
+        "technicians": snap["technicians"],
+        "tools": n.tools,
+        "parts": snap["parts"],
+        "snapshot": snap,
+        "pdf_url": reverse("api:service_notice_pdf", args=[n.pk]),
+    }
+
+
+@router.post("/work-orders/{work_order_id}/service-notices", response=responses({201: ServiceNoticeOut}))
+def service_notice_issue(request: HttpRequest, work_order_id: PathId, payload: ServiceNoticeIn) -> Any:
+    """Issue the work order's service notice (R-5.3): numbered, sent to the technicians and the
+    customer; an earlier notice of the work order becomes superseded."""
+    data = payload.dict()
+    parts = [{k: v for k, v in line.items() if v is not None} for line in data["parts"]]
+    notice = notices.service_notice_issue(
+        actor=request.user, work_order_id=work_order_id, helper_ids=data["helper_ids"], tools=data["tools"], parts=parts
+    )
+    return Status(201, notice_out(request, notices.notice_get(actor=request.user, notice_id=notice.pk)))
+
+
+@router.get("/work-orders/{work_order_id}/service-notices", response=responses({200: ServiceNoticeListOut}))
+def service_notice_list(request: HttpRequest, work_order_id: PathId) -> Any:
+    """The work order's notices, newest first."""
+    _wo, rows = notices.notice_work_order_list(actor=request.user, work_order_id=work_order_id)
+    return {"items": [notice_out(request, n) for n in rows]}
+
+
+@router.get("/service-notices/{notice_id}", response=responses({200: ServiceNoticeOut}))
+def service_notice_get(request: HttpRequest, notice_id: PathId) -> Any:
+    return notice_out(request, notices.notice_get(actor=request.user, notice_id=notice_id))
+
+
+@router.get("/service-notices/{notice_id}/pdf", response=responses({}), url_name="service_notice_pdf")
+def service_notice_pdf(request: HttpRequest, notice_id: PathId) -> Any:
+    """The notice as a one-page A4 PDF in Chinese, with the QR code of the work order."""
+    from aftersales.dispatch.notice_documents import notice_pdf_response
+
+    return notice_pdf_response(actor=request.user, notice_id=notice_id)

@@ -111,3 +111,84 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work_order_id}: {self.question[:30]}"
+
+
+class ServiceNotice(models.Model):
+    """The service notice (售后服务通知单, R-5.3) a dispatcher issues for an on-site job. What the
+    document shows is frozen in ``snapshot`` at issue time (customer, address, contact, product,
+    fault, appointment, technicians, preferences, tools, parts), so a later edit of the customer
+    or the work order does not change a notice already sent. Issuing again gives a new number and
+    marks the earlier one superseded."""
+
+    number = models.CharField(_("number"), max_length=32, unique=True)
+    work_order = models.ForeignKey(
+        "workorders.WorkOrder",
+        verbose_name=_("work order"),
+        on_delete=models.PROTECT,
+        related_name="service_notices",
+    )
+    appointment = models.ForeignKey(
+        "fieldservice.Appointment",
+        verbose_name=_("appointment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    lead_technician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("lead technician"), on_delete=models.PROTECT, related_name="+"
+    )
+    helpers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("helpers"), blank=True, related_name="service_notices_helping"
+    )
+    tools = models.TextField(_("tools to bring"), blank=True)
+    snapshot = models.JSONField(_("what the notice shows"), default=dict)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("issued at"))
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name=_("superseded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("service notice")
+        verbose_name_plural = _("service notices")
+        indexes = [
+            models.Index(fields=["work_order", "issued_at"], name="dispatch_notice_wo_idx"),
+            models.Index(fields=["lead_technician", "issued_at"], name="dispatch_notice_lead_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None
+
+
+class ServiceNoticePart(models.Model):
+    """A part from the catalogue the technicians bring (R-5.3), with its number and name as issued."""
+
+    notice = models.ForeignKey(
+        ServiceNotice, verbose_name=_("service notice"), on_delete=models.CASCADE, related_name="parts"
+    )
+    part = models.ForeignKey("parts.Part", verbose_name=_("part"), on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity"))
+
+    class Meta:
+        verbose_name = _("part to bring")
+        verbose_name_plural = _("parts to bring")
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "part"], name="dispatch_notice_part_once"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="dispatch_notice_part_quantity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.part_id} × {self.quantity}"

@@ -1,6 +1,7 @@
 """API schemas of dispatch (R-5.1)."""
 
 import datetime as dt
+from typing import Any
 
 from ninja import Field, Schema
 
@@ -98,3 +99,53 @@ class EscalationOut(Schema):
 
 class EscalationListOut(Schema):
     items: list[EscalationOut]
+
+
+class NoticePartIn(Schema):
+    part_id: Id | None = Field(None, description="A part of the catalogue, by id …")
+    code: Text(64) | None = Field(None, description="… or by its part number.")  # type: ignore[valid-type]
+    quantity: int = Field(strict=True, description="1 to 999.")
+
+
+class ServiceNoticeIn(Schema):
+    helper_ids: list[Id] = Field(default_factory=list, description="Other active field technicians going along.")
+    tools: Text(1000) = ""  # type: ignore[valid-type]
+    parts: list[NoticePartIn] = Field(default_factory=list, description="Parts to bring, from the catalogue.")
+
+
+class NoticeTechnicianOut(Schema):
+    id: int
+    name: str
+    phone: str
+    lead: bool
+
+
+class NoticePartOut(Schema):
+    id: int
+    code: str
+    name: str
+    unit: str
+    quantity: int
+
+
+class ServiceNoticeOut(Schema):
+    id: int
+    number: str = Field(description="SN-YYYY-NNNNNN, gap-free.")
+    work_order_id: int
+    work_order_number: str
+    issued_by_id: int
+    issued_at: dt.datetime
+    appointment_id: int | None
+    current: bool
+    superseded_by_id: int | None
+    technicians: list[NoticeTechnicianOut]
+    tools: str
+    parts: list[NoticePartOut]
+    snapshot: dict[str, Any] = Field(
+        description="What the document shows, as issued (phones and address masked without contact details)."
+    )
+    pdf_url: str
+
+
+class ServiceNoticeListOut(Schema):
+    items: list[ServiceNoticeOut]

@@ -12,6 +12,7 @@ VERBS: dict[str, Promise] = {
     "dispatch_settings": _("Change dispatch settings"),
     "expert_question": _("Ask a technical expert"),
     "expert_answer": _("Answer as the expert"),
+    "service_notice_issue": _("Issue service notice"),
 }
 WORK_ORDER_TIMELINE: dict[str, Promise] = {
     "dispatch_proposed": _("P1 dispatch proposed"),
@@ -19,4 +20,5 @@ WORK_ORDER_TIMELINE: dict[str, Promise] = {
     "dispatch_refused": _("P1 dispatch refused"),
     "expert_question": _("Question to the expert"),
     "expert_answer": _("Expert's answer"),
+    "service_notice": _("Service notice issued"),
 }
