@@ -14,10 +14,6 @@ from aftersales.fieldservice.models import Appointment, AppointmentChange
 from aftersales.workorders.notifications import CUSTOMER_LANGUAGE, SMS_TEXT_MAX, customer_address, topic
 
 
-def _window(appt: Appointment) -> str:
-    return f"{timezone.localtime(appt.starts_at):%Y-%m-%d %H:%M}–{timezone.localtime(appt.ends_at):%H:%M}"
-
-
 def _tell_customer(appt: Appointment, *, kind: str, subject: str, body: str, dedupe: str) -> None:
     wo = appt.work_order
     address = customer_address(wo)
@@ -35,6 +31,18 @@ def _tell_customer(appt: Appointment, *, kind: str, subject: str, body: str, ded
     )
 
 
+def _tell_technician(appt: Appointment, user: Any, *, kind: str, subject: str, body: str, dedupe: str) -> None:
+    notify_user(
+        user=user,
+        subject=subject,
+        body=body,
+        topic=topic(appt.work_order),
+        kind=kind,
+        channels=("in_app",),
+        dedupe_key_prefix=dedupe,
+    )
+
+
 def _customer_body(appt: Appointment, lead: str) -> str:
     tech = appt.technician
     parts = [lead]
@@ -47,7 +55,7 @@ def _customer_body(appt: Appointment, lead: str) -> str:
 def appointment_booked(appt: Appointment) -> None:
     wo = appt.work_order
     with translation.override(CUSTOMER_LANGUAGE):
-        values = {"number": wo.number, "window": _window(appt)}
+        values = {"number": wo.number, "window": appt.window}
         _tell_customer(
             appt,
             kind="appointment_booked",
@@ -55,21 +63,20 @@ def appointment_booked(appt: Appointment) -> None:
             body=_customer_body(appt, _("Your visit for %(number)s is booked for %(window)s.") % values),
             dedupe=f"appt:{appt.pk}:booked",
         )
-        notify_user(
-            user=appt.technician,
+        _tell_technician(
+            appt,
+            appt.technician,
+            kind="appointment_booked",
             subject=_("New appointment: %(number)s at %(window)s") % values,
             body=_("Visit the customer of %(number)s at %(window)s.") % values,
-            topic=topic(wo),
-            kind="appointment_booked",
-            channels=("in_app",),
-            dedupe_key_prefix=f"appt:{appt.pk}:booked:tech",
+            dedupe=f"appt:{appt.pk}:booked:tech",
         )
 
 
 def appointment_moved(appt: Appointment, *, change: AppointmentChange, previous_technician: Any) -> None:
     wo = appt.work_order
     with translation.override(CUSTOMER_LANGUAGE):
-        values = {"number": wo.number, "window": _window(appt)}
+        values = {"number": wo.number, "window": appt.window}
         _tell_customer(
             appt,
             kind="appointment_moved",
@@ -77,31 +84,29 @@ def appointment_moved(appt: Appointment, *, change: AppointmentChange, previous_
             body=_customer_body(appt, _("As agreed, your visit for %(number)s is now at %(window)s.") % values),
             dedupe=f"appt:{appt.pk}:moved:{change.pk}",
         )
-        notify_user(
-            user=appt.technician,
+        _tell_technician(
+            appt,
+            appt.technician,
+            kind="appointment_moved",
             subject=_("Appointment moved: %(number)s at %(window)s") % values,
             body=_("The visit for %(number)s is now at %(window)s.") % values,
-            topic=topic(wo),
-            kind="appointment_moved",
-            channels=("in_app",),
-            dedupe_key_prefix=f"appt:{appt.pk}:moved:{change.pk}:tech",
+            dedupe=f"appt:{appt.pk}:moved:{change.pk}:tech",
         )
         if previous_technician.pk != appt.technician_id:
-            notify_user(
-                user=previous_technician,
+            _tell_technician(
+                appt,
+                previous_technician,
+                kind="appointment_moved",
                 subject=_("Appointment given to a colleague: %(number)s") % values,
                 body=_("The visit for %(number)s is no longer yours.") % values,
-                topic=topic(wo),
-                kind="appointment_moved",
-                channels=("in_app",),
-                dedupe_key_prefix=f"appt:{appt.pk}:moved:{change.pk}:previous",
+                dedupe=f"appt:{appt.pk}:moved:{change.pk}:previous",
             )
 
 
 def appointment_cancelled(appt: Appointment) -> None:
     wo = appt.work_order
     with translation.override(CUSTOMER_LANGUAGE):
-        values = {"number": wo.number, "window": _window(appt)}
+        values = {"number": wo.number, "window": appt.window}
         _tell_customer(
             appt,
             kind="appointment_cancelled",
@@ -109,21 +114,20 @@ def appointment_cancelled(appt: Appointment) -> None:
             body=_("As agreed, the visit for %(number)s at %(window)s is cancelled.") % values,
             dedupe=f"appt:{appt.pk}:cancelled",
         )
-        notify_user(
-            user=appt.technician,
+        _tell_technician(
+            appt,
+            appt.technician,
+            kind="appointment_cancelled",
             subject=_("Appointment cancelled: %(number)s") % values,
             body=_("The visit for %(number)s at %(window)s is cancelled.") % values,
-            topic=topic(wo),
-            kind="appointment_cancelled",
-            channels=("in_app",),
-            dedupe_key_prefix=f"appt:{appt.pk}:cancelled:tech",
+            dedupe=f"appt:{appt.pk}:cancelled:tech",
         )
 
 
 def appointment_reminder(appt: Appointment) -> None:
     wo = appt.work_order
     with translation.override(CUSTOMER_LANGUAGE):
-        values = {"number": wo.number, "window": _window(appt)}
+        values = {"number": wo.number, "window": appt.window}
         _tell_customer(
             appt,
             kind="appointment_reminder",

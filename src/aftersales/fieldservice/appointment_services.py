@@ -34,6 +34,7 @@ from aftersales.fieldservice import appointment_notifications as notifications
 from aftersales.fieldservice import conf, selectors
 from aftersales.fieldservice.errors import AppointmentErrorCode
 from aftersales.fieldservice.models import AgreedVia, Appointment, AppointmentChange, AppointmentStatus
+from aftersales.fieldservice.models.appointments import window_text
 from aftersales.workorders import services as work_orders
 from aftersales.workorders.models import WorkOrder
 from aftersales.workorders.states import OPEN_STATUSES
@@ -187,10 +188,6 @@ def _ensure_assigned(*, actor: Any, work_order_id: int, technician: Any, wo: Wor
     return work_orders.work_order_lock(actor=actor, work_order_id=work_order_id)
 
 
-def _window_text(starts_at: dt.datetime, ends_at: dt.datetime) -> str:
-    return f"{timezone.localtime(starts_at):%Y-%m-%d %H:%M}–{timezone.localtime(ends_at):%H:%M}"
-
-
 def appointment_book(
     *,
     actor: Any,
@@ -243,7 +240,7 @@ def appointment_book(
             actor=actor,
             work_order=wo,
             action="appointment_booked",
-            text=_window_text(starts_at, ends_at),
+            text=window_text(starts_at, ends_at),
             data={
                 "appointment": appt.pk,
                 "technician": technician.pk,
@@ -335,7 +332,7 @@ def appointment_reschedule(
             actor=actor,
             at=now,
         )
-        old_window = _window_text(appt.starts_at, appt.ends_at)
+        old_window = window_text(appt.starts_at, appt.ends_at)
         # A new day needs its own reminder; the same day keeps the one already sent.
         if timezone.localtime(appt.starts_at).date() != timezone.localtime(starts_at).date():
             appt.reminder_sent_at = None
@@ -347,7 +344,7 @@ def appointment_reschedule(
             actor=actor,
             work_order=wo,
             action="appointment_moved",
-            text=f"{old_window} → {_window_text(starts_at, ends_at)}: {reason}",
+            text=f"{old_window} → {window_text(starts_at, ends_at)}: {reason}",
             data={
                 "appointment": appt.pk,
                 "change": change.pk,
@@ -403,7 +400,7 @@ def appointment_cancel(
             actor=actor,
             work_order=wo,
             action="appointment_cancel",
-            text=f"{_window_text(appt.starts_at, appt.ends_at)}: {reason}",
+            text=f"{window_text(appt.starts_at, appt.ends_at)}: {reason}",
             data={"appointment": appt.pk, "change": change.pk, "agreed_with": who, "agreed_via": via},
             at=now,
         )

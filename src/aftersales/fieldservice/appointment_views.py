@@ -122,14 +122,10 @@ def book(request: HttpRequest, work_order_id: int) -> HttpResponse:
         messages.success(
             request,
             _("Visit for %(number)s booked: %(window)s, %(name)s.")
-            % {"number": wo.number, "window": _window(appt), "name": str(appt.technician)},
+            % {"number": wo.number, "window": appt.window, "name": str(appt.technician)},
         )
         return redirect(_board_url(timezone.localtime(appt.starts_at).date()))
     return render(request, "fieldservice/book.html", {"form": form, "wo": wo}, status=form_status(form))
-
-
-def _window(appt: Appointment) -> str:
-    return f"{timezone.localtime(appt.starts_at):%Y-%m-%d %H:%M}–{timezone.localtime(appt.ends_at):%H:%M}"
 
 
 def _detail(
@@ -181,7 +177,7 @@ def appointment_move(request: HttpRequest, appointment_id: int) -> HttpResponse:
         messages.success(
             request,
             _("%(number)s moved to %(window)s, %(name)s.")
-            % {"number": moved.work_order.number, "window": _window(moved), "name": str(moved.technician)},
+            % {"number": moved.work_order.number, "window": moved.window, "name": str(moved.technician)},
         )
         return redirect(_board_url(timezone.localtime(moved.starts_at).date()))
     return _detail(request, appt, move=form, status=422)

@@ -14,6 +14,8 @@ work order is a partial unique constraint.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -33,6 +35,10 @@ class AgreedVia(models.TextChoices):
     ON_SITE = "on_site", _("In person")
     PORTAL = "portal", _("Customer portal")
     EMAIL = "email", _("By e-mail")
+
+
+def window_text(starts_at: dt.datetime, ends_at: dt.datetime) -> str:
+    return f"{timezone.localtime(starts_at):%Y-%m-%d %H:%M}–{timezone.localtime(ends_at):%H:%M}"
 
 
 class Appointment(models.Model):
@@ -97,6 +103,11 @@ class Appointment(models.Model):
     @property
     def is_scheduled(self) -> bool:
         return self.status == AppointmentStatus.SCHEDULED
+
+    @property
+    def window(self) -> str:
+        """The window as the customer reads it: ``2026-11-17 10:30–12:30`` in the display time zone."""
+        return window_text(self.starts_at, self.ends_at)
 
 
 class AppointmentChange(models.Model):
