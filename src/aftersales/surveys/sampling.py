@@ -154,6 +154,25 @@ def sample_invite(sample: Sample, *, now: dt.datetime | None = None) -> int:
     return invited
 
 
+def sample_draw_now(*, actor: Any, now: dt.datetime | None = None) -> tuple[Sample, bool, int]:
+    """A QA inspector or supervisor draws last month's sample on the samples page rather than wait
+    for the night's job: the same draw, once per month (a sample drawn already stands, its
+    members not yet invited are invited). Answers the sample, whether this call drew it, and how
+    many customers it invited."""
+    from aftersales.audit.services import record
+    from aftersales.core.errors import PermissionDenied
+    from aftersales.surveys.improvement import PERM_MANAGE, last_month
+
+    if not actor.has_perm(PERM_MANAGE) or getattr(actor, "is_customer_user", False):
+        raise PermissionDenied()
+    now = now if now is not None else timezone.now()
+    sample, drawn = sample_draw(month=last_month(now), now=now)
+    invited = sample_invite(sample, now=now)
+    if drawn:
+        record(actor=actor, action="create", verb="survey_sample", obj=sample, detail={"size": sample.size})
+    return sample, drawn, invited
+
+
 def sampling_run(*, now: dt.datetime | None = None) -> dict[str, Any]:
     """The periodic job: last month's sample (drawn once) and its invitations (each once)."""
     from aftersales.surveys.improvement import last_month

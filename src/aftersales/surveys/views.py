@@ -224,11 +224,38 @@ METHOD_LABELS = {
 }
 
 
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 @staff_page(selectors.PERM_SCORES)
 def sample_list(request: HttpRequest) -> HttpResponse:
-    """R-9.1: the monthly samples, newest first."""
-    return render(request, "surveys/sample_list.html", {"samples": selectors.sample_list(actor=request.user)})
+    """R-9.1: the monthly samples, newest first; QA and supervisors draw last month's sample here
+    when the night's job has not yet (the same once-per-month draw)."""
+    from aftersales.surveys.improvement import last_month
+
+    can_draw = request.user.has_perm(improvement.PERM_MANAGE)
+    if request.method == "POST":
+        from django.contrib import messages
+
+        from aftersales.surveys import sampling
+
+        sample, drawn, invited = sampling.sample_draw_now(actor=request.user)
+        values = {"month": f"{sample.month:%Y-%m}", "size": sample.size, "invited": invited}
+        if drawn:
+            messages.success(
+                request,
+                _("The sample of %(month)s is drawn: %(size)s customers, %(invited)s invited.") % values,
+            )
+        else:
+            messages.info(request, _("The sample of %(month)s was drawn already.") % values)
+        return redirect("surveys:sample", sample.pk)
+    samples = selectors.sample_list(actor=request.user)
+    month = last_month(timezone.now())
+    context = {
+        "samples": samples,
+        "can_draw": can_draw,
+        "draw_month": month,
+        "drawn": any(sample.month == month for sample in samples),
+    }
+    return render(request, "surveys/sample_list.html", context)
 
 
 @require_http_methods(["GET"])
