@@ -39,7 +39,27 @@ def test_r8_4_api_list_has_exactly_the_issue_shape(incident, owners, model):
     assert kinds == {"detection", "compensation_plan"}  # the deadlines of level I (48 h each)
     assert all(t["due_at"] and not t["breached"] for t in item["targets"])
     other = ApiClient(owners["I"]).get("/incidents", {"batch": "NOPE"})
-    assert other.json() == {"items": []}
+    assert other.json() == {"items": [], "next_cursor": None}
+
+
+def test_r8_4_api_list_comes_in_keyset_pages(agent, owners, model):
+    from tests.factories import ProductModelFactory
+
+    models = [model, ProductModelFactory(), ProductModelFactory()]
+    for each in models:
+        for _ in range(10):
+            report(agent, each)
+    api = ApiClient(owners["I"])
+    first = api.get("/incidents", {"page_size": 2}).json()
+    assert len(first["items"]) == 2
+    assert first["next_cursor"]
+    rest = api.get("/incidents", {"page_size": 2, "cursor": first["next_cursor"]}).json()
+    assert rest["next_cursor"] is None
+    seen = [item["product_model_id"] for item in first["items"] + rest["items"]]
+    assert sorted(seen) == sorted(m.pk for m in models)  # each once, newest first across the pages
+    forged = api.get("/incidents", {"cursor": "not-a-cursor"})
+    assert (forged.status_code, forged.json()["code"]) == (422, "invalid_cursor")
+    assert api.get("/incidents", {"page_size": 0}).status_code == 422
 
 
 def test_r8_4_api_list_bad_filters_are_coded_errors(owners):

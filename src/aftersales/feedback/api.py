@@ -72,19 +72,20 @@ def _require_incidents(request: HttpRequest) -> None:
 
 @router.get("/incidents", response=responses({200: IncidentListOut}))
 def incident_list(request: HttpRequest, query: Query[IncidentQuery]) -> Any:
-    """Batch-fault incidents (R-8.4), newest first, at most 50; filter by product model, batch, status.
-    Each with its targets: the deadlines of its levels' checklists."""
+    """Batch-fault incidents (R-8.4), newest first, in keyset pages (`next_cursor`); filter by
+    product model, batch, status. Each with its targets: the deadlines of its levels' checklists."""
     _require_incidents(request)
-    rows = list(
-        selectors.incident_list(
-            actor=request.user,
-            filters=selectors.IncidentFilters(
-                product_model_id=query.product_model_id, batch=query.batch.strip(), status=query.status
-            ),
-        )[:LIST_LIMIT]
+    page = selectors.incident_page(
+        actor=request.user,
+        filters=selectors.IncidentFilters(
+            product_model_id=query.product_model_id, batch=query.batch.strip(), status=query.status
+        ),
+        cursor=query.cursor,
+        page_size=query.page_size,
     )
+    rows = list(page.items)
     tasks = selectors.incident_tasks(rows, with_people=False)
-    return {"items": [_incident_out(i, tasks[i.pk]) for i in rows]}
+    return {"items": [_incident_out(i, tasks[i.pk]) for i in rows], "next_cursor": page.next_cursor}
 
 
 @router.get("/incidents/{incident_id}", response=responses({200: IncidentOut}))

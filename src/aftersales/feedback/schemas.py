@@ -24,6 +24,8 @@ class IncidentQuery(Schema):
     product_model_id: QueryId | None = None
     batch: Text(64) = ""
     status: Literal["", "open", "closed"] = ""
+    cursor: Text(512) | None = Field(None, description="`next_cursor` of the previous page.")  # type: ignore[valid-type]
+    page_size: int = Field(50, ge=1, le=100)
 
 
 class IncidentTargetOut(Schema):
@@ -50,6 +52,7 @@ class IncidentOut(Schema):
 
 class IncidentListOut(Schema):
     items: list[IncidentOut]
+    next_cursor: str | None = Field(description="The next page's `cursor`; null on the last page.")
 
 
 class TickIn(Schema):
