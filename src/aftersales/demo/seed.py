@@ -35,8 +35,8 @@ from aftersales.core.models import OutboxMessage, Region
 from aftersales.customers.models import Contact, Customer, CustomerCategory, InstalledProduct
 from aftersales.customers.services import contact_create, customer_create, installed_product_create
 from aftersales.demo.clock import Clock, simulated
-from aftersales.feedback import demo as feedback_demo
 from aftersales.dispatch import notice_demo
+from aftersales.feedback import demo as feedback_demo
 from aftersales.fieldservice import appointment_demo, visit_demo
 from aftersales.parts import demo as parts_demo
 from aftersales.parts import property_demo
