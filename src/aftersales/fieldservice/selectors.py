@@ -90,11 +90,19 @@ def slot_starts(*, day: dt.date, calendar_id: int | None = None) -> list[dt.date
     (``FIELD_SLOT_MINUTES``) after the other while the slot fits in the period. None on a day off."""
     if not clocks.is_working_day(day, calendar_id):
         return []
+    return _period_slot_starts(day, _calendar_periods(calendar_id))
+
+
+def _calendar_periods(calendar_id: int | None) -> list[tuple[dt.time, dt.time]]:
     cal_id = calendar_id if calendar_id is not None else sla_selectors.calendar_default_id()
+    return sla_selectors.calendar_periods(calendar_id=cal_id)
+
+
+def _period_slot_starts(day: dt.date, periods: list[tuple[dt.time, dt.time]]) -> list[dt.datetime]:
     step = dt.timedelta(minutes=conf.slot_minutes())
     tz = _tz()
     starts: list[dt.datetime] = []
-    for p_start, p_end in sla_selectors.calendar_periods(calendar_id=cal_id):
+    for p_start, p_end in periods:
         s = dt.datetime.combine(day, p_start, tzinfo=tz)
         end = dt.datetime.combine(day, p_end, tzinfo=tz) if p_end != dt.time() else s.replace(hour=0) + dt.timedelta(1)
         while s + step <= end:
@@ -107,29 +115,70 @@ def next_free_slot(*, technician_id: int, now: dt.datetime, calendar_id: int | N
     """The start of the technician's first free slot at or after ``now`` on the working calendar
     (the default SLA calendar unless ``calendar_id``), within ``FIELD_SLOT_HORIZON_DAYS``; None
     when every slot is taken. A slot is free when no scheduled or done appointment overlaps it.
-    Two queries at most (the appointments of the horizon, the calendar's periods; the calendar's
-    days are cached by the SLA clocks)."""
+    Three queries at most (the appointments of the horizon, the default calendar's id and its
+    periods; the calendar's days are cached by the SLA clocks)."""
+    return next_free_slots(technicians={technician_id: calendar_id}, now=now)[technician_id]
+
+
+def next_free_slots(*, technicians: dict[int, int | None], now: dt.datetime) -> dict[int, dt.datetime | None]:
+    """``next_free_slot`` for several technicians at once (technician id -> calendar id, None
+    for the default calendar), for the dispatch proposals (R-5.1): one query for all their
+    scheduled or done appointments in the horizon, and each calendar's periods read once, so the
+    number of queries grows neither with the number of technicians nor with the days searched."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    tz = _tz()
-    local_now = now.astimezone(tz)
+    if not technicians:
+        return {}
+    local_now = now.astimezone(_tz())
     horizon = conf.slot_horizon_days()
     step = dt.timedelta(minutes=conf.slot_minutes())
     first_day = local_now.date()
     _, horizon_end = day_bounds(first_day + dt.timedelta(days=horizon - 1))
-    busy = busy_windows(technician_id=technician_id, start=now, end=horizon_end)
-    ends = [b[1] for b in busy]  # sorted by start; ends are increasing enough to bisect a start
-    for offset in range(horizon):
-        for start in slot_starts(day=first_day + dt.timedelta(days=offset), calendar_id=calendar_id):
-            if start < now:
-                continue
-            end = start + step
-            # Any busy window with start < end and end > start overlaps.
-            i = bisect_left(ends, start)
-            overlaps = any(b_start < end and b_end > start for b_start, b_end in busy[max(0, i - 1) :])
-            if not overlaps:
-                return start
-    return None
+    busy_of: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {t: [] for t in technicians}
+    rows = (
+        Appointment.objects.filter(
+            technician_id__in=list(technicians), status__in=OCCUPYING, starts_at__lt=horizon_end, ends_at__gt=now
+        )
+        .order_by("technician_id", "starts_at", "id")
+        .values_list("technician_id", "starts_at", "ends_at")
+    )
+    for tech_id, b_start, b_end in rows:
+        busy_of[tech_id].append((b_start, b_end))
+    periods: dict[int | None, list[tuple[dt.time, dt.time]]] = {}
+    slots: dict[tuple[int | None, dt.date], list[dt.datetime]] = {}
+
+    def day_slots(calendar_id: int | None, day: dt.date) -> list[dt.datetime]:
+        # slot_starts, with each calendar's periods read once for all days and technicians.
+        key = (calendar_id, day)
+        if key not in slots:
+            if not clocks.is_working_day(day, calendar_id):
+                slots[key] = []
+            else:
+                if calendar_id not in periods:
+                    periods[calendar_id] = _calendar_periods(calendar_id)
+                slots[key] = _period_slot_starts(day, periods[calendar_id])
+        return slots[key]
+
+    found: dict[int, dt.datetime | None] = {}
+    for tech_id, calendar_id in technicians.items():
+        busy = busy_of[tech_id]
+        ends = [b[1] for b in busy]  # sorted by start; ends are increasing enough to bisect a start
+        found[tech_id] = None
+        for offset in range(horizon):
+            free = None
+            for start in day_slots(calendar_id, first_day + dt.timedelta(days=offset)):
+                if start < now:
+                    continue
+                end = start + step
+                # Any busy window with start < end and end > start overlaps.
+                i = bisect_left(ends, start)
+                if not any(b_start < end and b_end > start for b_start, b_end in busy[max(0, i - 1) :]):
+                    free = start
+                    break
+            if free is not None:
+                found[tech_id] = free
+                break
+    return found
 
 
 # ---- scoped reads (pages and API) -----------------------------------------------------------
