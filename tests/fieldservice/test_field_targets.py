@@ -17,7 +17,7 @@ from tests.fieldservice.conftest import at
 from tests.fieldservice.test_appointment_services import book
 from tests.fieldservice.visit_helpers import jpeg, signature_png, upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock("2026-12-01T10:00:00+08:00")]
 
 
 def field_order(people, *, priority="P2", service_type="repair", received_at=None):
