@@ -84,11 +84,12 @@ def _reasons(
             if problem is not None:
                 reasons.append({"code": problem[0], "message": problem[1]})
         else:
+            valid_until = cert.valid_until
             message = w.get(
                 ("valid", until_day),
                 lambda: (
                     _("Certified for %(line)s until %(date)s.")
-                    % {"line": wo.product_line, "date": date_format(until_day, "Y-m-d")}
+                    % {"line": wo.product_line, "date": date_format(valid_until, "Y-m-d")}
                 ),
             )
             reasons.append({"code": "certification_valid", "message": message})
