@@ -239,12 +239,6 @@ def _helpers(wo: WorkOrder, ids: list[int], now: dt.datetime) -> list[Any]:
 # ---- the snapshot --------------------------------------------------------------------------
 
 
-def _window(appt: Appointment | None) -> str:
-    if appt is None:
-        return ""
-    return f"{timezone.localtime(appt.starts_at):%Y-%m-%d %H:%M}–{timezone.localtime(appt.ends_at):%H:%M}"
-
-
 def _person(user: Any, *, lead: bool) -> dict[str, Any]:
     return {"id": user.pk, "name": str(user), "phone": (user.phone or "").strip(), "lead": lead}
 
@@ -282,7 +276,7 @@ def notice_snapshot(
             "id": appt.pk,
             "starts_at": appt.starts_at.isoformat(),
             "ends_at": appt.ends_at.isoformat(),
-            "window": _window(appt),
+            "window": appt.window if appt is not None else "",
             "to_prepare": appt.to_prepare,
             "agreed_with": appt.agreed_with,
         },

@@ -58,18 +58,6 @@ def open_appointments(*, technician_id: int, day: dt.date) -> list[Appointment]:
     )
 
 
-def busy_windows(
-    *, technician_id: int, start: dt.datetime, end: dt.datetime, exclude_id: int | None = None
-) -> list[tuple[dt.datetime, dt.datetime]]:
-    """(start, end) of the technician's scheduled or done appointments overlapping [start, end)."""
-    qs = Appointment.objects.filter(
-        technician_id=technician_id, status__in=OCCUPYING, starts_at__lt=end, ends_at__gt=start
-    )
-    if exclude_id is not None:
-        qs = qs.exclude(pk=exclude_id)
-    return list(qs.order_by("starts_at", "id").values_list("starts_at", "ends_at"))
-
-
 def conflicting_appointment(
     *, technician_id: int, starts_at: dt.datetime, ends_at: dt.datetime, exclude_id: int | None = None
 ) -> Appointment | None:
