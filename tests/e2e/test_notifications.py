@@ -105,6 +105,9 @@ def test_a_supervisors_alerts_are_one_row_per_work_order_on_the_phone(browser, l
         _ready(page)
         page.locator(".navbar-toggler").click()
         expect(page.locator("#main-nav")).to_be_visible()
+        # The menu has finished opening (Bootstrap's "collapsing" became "show") before the bell is
+        # tapped: a tap during the transition can be lost on a loaded machine.
+        expect(page.locator("#main-nav")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
         bell = page.locator("#nav-inbox .dropdown-toggle")
         expect(bell).to_contain_text("通知")  # the label shows in the collapsed menu
         expect(page.locator("#nav-unread")).to_have_text(re.compile(r"^2\s*条未读$"))
