@@ -115,5 +115,12 @@ def test_killed_worker_is_restarted_while_the_web_keeps_serving_and_ctrl_c_stops
         assert "restarted (pid" not in log.read_text().split(f"(pid {second})", 1)[1]  # not started again
     finally:
         if serve.poll() is None:
-            os.killpg(serve.pid, signal.SIGKILL)
-            serve.wait(timeout=10)
+            # TERM first: serve.sh's trap stops the web and the worker, which run in process groups
+            # of their own (a KILL of the script alone would leave them serving and holding the
+            # test database's connections for the next run).
+            os.killpg(serve.pid, signal.SIGTERM)
+            try:
+                serve.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(serve.pid, signal.SIGKILL)
+                serve.wait(timeout=10)
