@@ -19,7 +19,12 @@ from tests import factories
 from tests.e2e.test_csp import WATCH_VIOLATIONS
 from tests.e2e.test_workorder_flow import _login
 
-pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("transactional_db", "_plain_static")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.usefixtures("transactional_db", "_plain_static"),
+    # the jobs are half an hour from now and 40 minutes apart: late in the evening they fell on two days
+    pytest.mark.clock("2026-12-01T10:00:00+08:00"),
+]
 
 PHONE = {"width": 390, "height": 844}
 
