@@ -3,10 +3,13 @@ region, load and next free slot, each reason in words; the API and the page show
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from aftersales.dispatch.proposals import proposals_for
+from aftersales.dispatch.schemas import ProposalListOut
 from tests.factories import PASSWORD, portal_user
 
 pytestmark = [pytest.mark.certification_rule, pytest.mark.clock("2026-11-20T10:00:00+08:00")]
@@ -58,13 +61,19 @@ def test_r5_1_p1_only_seniors_are_eligible(world):
 def test_r5_1_api_answers_the_documented_shape(world, client):
     wo = world.work_order()
     client.login(username=world.dispatcher.username, password=PASSWORD)
-    body = client.get(f"/api/v1/work-orders/{wo.pk}/dispatch/proposals").json()
+    response = client.get(f"/api/v1/work-orders/{wo.pk}/dispatch/proposals")
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    ProposalListOut.model_validate(body)  # written past ninja's validation: held to the schema here
     first = body["items"][0]
     assert set(first) == {"technician_id", "name", "rank", "eligible", "reasons", "open_jobs", "next_free_slot"}
     assert first["technician_id"] == world.best.pk
     assert first["rank"] == 1
     assert first["eligible"] is True
     assert all(set(r) == {"code", "message"} for r in first["reasons"])
+    _wo, rows = proposals_for(actor=world.dispatcher, work_order_id=wo.pk)
+    assert dt.datetime.fromisoformat(first["next_free_slot"]) == rows[0].next_free_slot
+    assert [item["name"] for item in body["items"]] == [p.name for p in rows]
 
 
 @pytest.mark.parametrize("role", ["executive", "qa", "quality", "expert"])

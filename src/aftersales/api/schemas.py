@@ -8,11 +8,14 @@ date that breaks warranty arithmetic) into a 422 that names the field.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from enum import StrEnum
 from typing import Annotated, Any
 
 from django.db import models
+from django.http import HttpResponse
 from ninja import Path, Schema
+from ninja.responses import NinjaJSONEncoder
 from pydantic import AfterValidator, AwareDatetime, Field, Strict
 
 from aftersales.core.limits import MAX_DAY, MAX_ID, MIN_DAY
@@ -88,6 +91,17 @@ ERRORS: dict[int, type[Schema]] = {
 def responses(ok: dict[int, Any]) -> dict[int, Any]:
     """``{status: schema}`` for an operation: its success plus the documented error bodies."""
     return {**ok, **ERRORS}
+
+
+def json_answer(data: Any) -> HttpResponse:
+    """``data`` written straight to JSON with ninja's own encoder, past the response schema's
+    validation: for a large answer the server builds field by field in that schema's shape, where
+    the validation (a DjangoGetter round per nested object) took longer than building it (500
+    dispatch proposals: 30 ms). The schema still documents it; its tests validate the answer
+    against it."""
+    return HttpResponse(
+        json.dumps(data, cls=NinjaJSONEncoder, ensure_ascii=False), content_type="application/json; charset=utf-8"
+    )
 
 
 class Ref(Schema):

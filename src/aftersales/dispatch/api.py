@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Status
 
-from aftersales.api.schemas import PathId, responses
+from aftersales.api.schemas import PathId, json_answer, responses
 from aftersales.core.errors import PermissionDenied
 from aftersales.dispatch import automatic, escalations, notices, proposals, selectors, services
 from aftersales.dispatch.models import DispatchApproval, Escalation, ServiceNotice
@@ -24,6 +24,7 @@ from aftersales.dispatch.schemas import (
     EscalationListOut,
     EscalationOut,
     ProposalListOut,
+    ProposalOut,
     ServiceNoticeIn,
     ServiceNoticeListOut,
     ServiceNoticeOut,
@@ -53,7 +54,8 @@ def approval_out(a: DispatchApproval) -> dict[str, Any]:
 def proposal_list(request: HttpRequest, work_order_id: PathId) -> Any:
     """Every active technician, eligible first, ranked, each with the reasons in words."""
     _wo, rows = proposals.proposals_for(actor=request.user, work_order_id=work_order_id)
-    return {"items": [vars(p) for p in rows]}
+    fields = ProposalOut.model_fields
+    return json_answer({"items": [{name: getattr(p, name) for name in fields} for p in rows]})
 
 
 @router.post("/work-orders/{work_order_id}/dispatch/assign", response=responses({200: DispatchAssignOut}))

@@ -167,6 +167,8 @@ class WorkOrder(models.Model):
             models.Index(fields=["received_at", "id"], name="wo_received_idx"),
             models.Index(fields=["status", "received_at", "id"], name="wo_status_received_idx"),
             models.Index(fields=["assignee", "received_at", "id"], name="wo_assignee_received_idx"),
+            # each technician's open load (dispatch proposals, R-5.1): seeks per assignee and open status
+            models.Index(fields=["assignee", "status"], name="wo_assignee_status_idx"),
             models.Index(fields=["customer", "received_at", "id"], name="wo_customer_received_idx"),
             models.Index(fields=["owner", "received_at", "id"], name="wo_owner_received_idx"),
             models.Index(fields=["priority", "received_at", "id"], name="wo_priority_received_idx"),
