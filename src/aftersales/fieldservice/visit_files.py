@@ -5,6 +5,7 @@ Sans CJK SC; pictures embedded as data URIs, so the renderer fetches nothing).""
 from __future__ import annotations
 
 import base64
+import io
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.http import FileResponse, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from PIL import Image
 
 from aftersales.audit.services import record
 from aftersales.core.errors import NotFound
@@ -66,6 +68,28 @@ def _data_uri(name: str | None, content_type: str) -> str:
     return f"data:{content_type};base64,{base64.b64encode(data).decode()}"
 
 
+PRINT_SIDE = 800  # px: the report prints a photo 42 mm wide (report_pdf.html), about 480 dpi
+
+
+def _print_uri(name: str) -> str:
+    """A photo as the report prints it: a JPEG at most ``PRINT_SIDE`` px, not the stored one (up to
+    ``FIELD_PHOTO_MAX_SIDE``, 2048 px): a fraction of the PDF's size. A JPEG is decoded at a
+    reduced scale (``draft``), so making it costs less than the full picture would in the PDF."""
+    try:
+        with default_storage.open(name, "rb") as handle, Image.open(handle) as picture:
+            width, height = picture.size
+            ratio = PRINT_SIDE / max(width, height)
+            if ratio < 1:
+                size = (max(1, round(width * ratio)), max(1, round(height * ratio)))
+                picture.draft("RGB", size)
+                picture.thumbnail(size)
+            out = io.BytesIO()
+            picture.convert("RGB").save(out, "JPEG", quality=85)
+    except FileNotFoundError:
+        return ""
+    return f"data:image/jpeg;base64,{base64.b64encode(out.getvalue()).decode()}"
+
+
 def report_context(visit: Visit) -> dict[str, Any]:
     lines = list(visit.parts.select_related("part", "warehouse").order_by("pk"))
     totals = [(line.unit_price * line.quantity).quantize(Decimal("0.01")) for line in lines]
@@ -73,7 +97,7 @@ def report_context(visit: Visit) -> dict[str, Any]:
     photos = [
         {
             "stage": p.get_stage_display(),
-            "uri": _data_uri(p.file.name, "image/png" if str(p.file.name).endswith(".png") else "image/jpeg"),
+            "uri": _print_uri(p.file.name) if p.file.name else "",
         }
         for p in sorted(
             visit.photos.exclude(stage=VisitPhoto.Stage.SEAL), key=lambda p: (p.stage != VisitPhoto.Stage.BEFORE, p.pk)
@@ -86,7 +110,7 @@ def report_context(visit: Visit) -> dict[str, Any]:
         "parts_total": sum(totals, Decimal("0.00")),
         "photos": photos,
         "signature_uri": _data_uri(visit.signature.name, "image/png") if visit.signature else "",
-        "seal_uri": _data_uri(visit.seal.name, "image/jpeg") if visit.seal else "",
+        "seal_uri": _print_uri(visit.seal.name) if visit.seal else "",
         "intact": services.content_intact(visit),
         "printed_at": timezone.localtime(),
     }
