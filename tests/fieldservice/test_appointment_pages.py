@@ -59,6 +59,28 @@ def test_r6_1_board_shows_technicians_days_blocks_and_waiting_work_orders(seeded
     assert _client(people.dispatcher).get(reverse("fieldservice:board"), {"week": "99999-1-1"}).status_code == 200
 
 
+def test_r6_1_board_blocks_show_local_times_in_their_cell_and_escape_what_people_typed(seeded, people, work_order):
+    """The board's rows are written in Python (templatetags/appointment_board.py): an appointment at
+    08:00–10:00 Beijing time (00:00 UTC) is in Tuesday's cell with those times, and a customer's
+    name or the agreement typed with markup comes out as text."""
+    from aftersales.customers.models import Customer
+
+    Customer.objects.filter(pk=work_order.customer_id).update(name='<b>李&"王"</b>')
+    appt = _book(people, work_order, start=at(2026, 11, 17, 8, 0))
+    Appointment.objects.filter(pk=appt.pk).update(agreed_with="<i>张</i>")
+    html = _client(people.dispatcher).get(reverse("fieldservice:board")).content.decode()
+    cell = html[html.index(f'data-technician="{people.technician.pk}" data-day="2026-11-17"') :]
+    cell = cell[: cell.index("</td>")]
+    assert f'data-appointment="{appt.pk}"' in cell
+    assert 'data-start="08:00" data-end="10:00"' in cell
+    assert "08:00–10:00" in cell
+    assert "&lt;b&gt;李&amp;&quot;王&quot;&lt;/b&gt;" in cell
+    assert 'data-agreed-with="&lt;i&gt;张&lt;/i&gt;"' in cell
+    assert "<b>" not in cell
+    assert "<i>" not in cell
+    assert f'href="{reverse("fieldservice:appointment", args=[appt.pk])}"' in cell
+
+
 @pytest.mark.parametrize(
     ("role", "status", "draggable"),
     [

@@ -1,4 +1,5 @@
-"""``insert``: new rows of one model in one ``INSERT … RETURNING id``, statement built once.
+"""``insert``: new rows of one model in one ``INSERT … RETURNING id``, statement built once;
+``plain_rows``: a large read without the per-value converters.
 
 Intake (R-3.1) writes a work order, its timeline event, its access-log row and its SLA targets in
 every request. The ORM composes each INSERT anew — per field a placeholder, a quoting, a
@@ -19,6 +20,7 @@ transaction (the outbox's de-duplication keys).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -93,3 +95,24 @@ def _saved(obj: models.Model, pk: Any) -> None:
     obj.pk = pk
     obj._state.adding = False
     obj._state.db = connection.alias
+
+
+def plain_rows(qs: models.QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a ``values_list`` queryset as the database driver gives them, past the ORM's
+    per-value converters (which, on SQLite, parse every date and time: 6 µs a value, most of a
+    7,500-row read). Times come as the driver's: read them with ``moment``."""
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
+
+
+def moment(value: Any) -> dt.datetime:
+    """An aware datetime from a time column of ``plain_rows``: PostgreSQL's driver gives one
+    already; SQLite's gives the UTC time Django stored, naive (or as text)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)  # type: ignore[no-any-return]
+    return value  # type: ignore[no-any-return]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.core.limits import MAX_DAY, MIN_DAY
 from aftersales.fieldservice.appointment_services import AGREED_WITH_MAX, TEXT_MAX
 from aftersales.fieldservice.models import AgreedVia
-from aftersales.web.forms import service_required
+from aftersales.web.forms import FastSelect, service_required
 
 
 class DateInput(forms.DateInput):
@@ -41,7 +41,8 @@ class _Agreement(forms.Form):
 
 
 class _Window(forms.Form):
-    technician_id = forms.TypedChoiceField(label=_("Technician"), coerce=int, choices=())
+    # up to 500 technicians, twice on the board (move and book): options written in Python
+    technician_id = forms.TypedChoiceField(label=_("Technician"), coerce=int, choices=(), widget=FastSelect)
     day = forms.DateField(label=_("Day"), widget=DateInput())
     start = forms.TimeField(label=_("From"), widget=TimeInput())
     end = forms.TimeField(label=_("To"), widget=TimeInput())

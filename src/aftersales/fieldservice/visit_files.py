@@ -110,7 +110,7 @@ def report_context(visit: Visit) -> dict[str, Any]:
         "parts_total": sum(totals, Decimal("0.00")),
         "photos": photos,
         "signature_uri": _data_uri(visit.signature.name, "image/png") if visit.signature else "",
-        "seal_uri": _print_uri(visit.seal.name) if visit.seal else "",
+        "seal_uri": _print_uri(visit.seal.name) if visit.seal.name else "",
         "intact": services.content_intact(visit),
         "printed_at": timezone.localtime(),
     }
