@@ -29,6 +29,8 @@ def test_r5_1_ranking_and_reasons(world):
     assert {p.name for p in rows if p.eligible} == {"张一", "李二", "王三"}
     assert {"certification_valid", "skill_match", "region_match", "load", "next_free_slot"} <= _codes(by_name["张一"])
     assert "region_other" in _codes(by_name["王三"])
+    valid = next(r["message"] for r in by_name["张一"].reasons if r["code"] == "certification_valid")
+    assert valid == "持有空调证书，有效期至 2027-06-30。"
     expired = by_name["赵四"]
     assert not expired.eligible
     assert "certification_expired" in _codes(expired)

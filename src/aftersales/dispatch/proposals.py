@@ -75,23 +75,18 @@ def _reasons(
     if wo.product_line_id is not None:
         cert = facts.certification
         until_day = cert.valid_until if cert is not None else None
-        problem = w.get(
-            ("problem", until_day),
-            lambda: certification_problem(cert, day=day, line_name=str(wo.product_line)),
-        )
+        line = w.get(("line",), lambda: str(wo.product_line))
+        problem = w.get(("problem", until_day), lambda: certification_problem(cert, day=day, line_name=line))
         if problem is not None or cert is None:
             eligible = False
             if problem is not None:
                 reasons.append({"code": problem[0], "message": problem[1]})
         else:
             valid_until = cert.valid_until
-            message = w.get(
-                ("valid", until_day),
-                lambda: (
-                    _("Certified for %(line)s until %(date)s.")
-                    % {"line": wo.product_line, "date": date_format(valid_until, "Y-m-d")}
-                ),
-            )
+            # Some 300 distinct last days among 500 technicians: the sentence is translated once
+            # and the day written as ISO (date_format "Y-m-d" gives the same, at 50 µs a call).
+            pattern = w.get(("valid_pattern",), lambda: _("Certified for %(line)s until %(date)s."))
+            message = w.get(("valid", until_day), lambda: pattern % {"line": line, "date": valid_until.isoformat()})
             reasons.append({"code": "certification_valid", "message": message})
     if wo.priority == Priority.P1:
         if facts.is_senior:
