@@ -55,3 +55,14 @@ def test_r6_4_a_missing_photo_file_leaves_its_place_empty(people):
     assert sorted(uris)[0] == ""
     assert _printed(sorted(uris)[1]).size == (64, 48)  # the other one still prints
     assert visit_files.report_pdf(visit).startswith(b"%PDF")
+
+
+def test_r6_4_a_damaged_photo_file_leaves_its_place_empty_and_the_pdf_still_renders(people):
+    visit = recorded_visit(people)
+    photo = visit.photos.first()
+    with photo.file.storage.open(photo.file.name, "wb") as handle:
+        handle.write(b"\xff\xd8\xff not a picture any more")
+    uris = sorted(p["uri"] for p in visit_files.report_context(visit)["photos"])
+    assert uris[0] == ""
+    assert _printed(uris[1]).size == (64, 48)
+    assert visit_files.report_pdf(visit).startswith(b"%PDF")

@@ -47,7 +47,12 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
-        return self.display_name or self.get_full_name() or self.username
+        return self.name_of(self.display_name, self.first_name, self.last_name, self.username)
+
+    @staticmethod
+    def name_of(display_name: str, first_name: str, last_name: str, username: str) -> str:
+        """How a user is named, from the columns alone (for reads of many users as rows)."""
+        return display_name or f"{first_name} {last_name}".strip() or username
 
     @property
     def role_codes(self) -> set[str]:

@@ -82,11 +82,12 @@ def _reasons(
             if problem is not None:
                 reasons.append({"code": problem[0], "message": problem[1]})
         else:
-            valid_until = cert.valid_until
             # Some 300 distinct last days among 500 technicians: the sentence is translated once
             # and the day written as ISO (date_format "Y-m-d" gives the same, at 50 µs a call).
             pattern = w.get(("valid_pattern",), lambda: _("Certified for %(line)s until %(date)s."))
-            message = w.get(("valid", until_day), lambda: pattern % {"line": line, "date": valid_until.isoformat()})
+            message = w.get(
+                ("valid", until_day), lambda: pattern % {"line": line, "date": cert.valid_until.isoformat()}
+            )
             reasons.append({"code": "certification_valid", "message": message})
     if wo.priority == Priority.P1:
         if facts.is_senior:

@@ -85,7 +85,7 @@ def _print_uri(name: str) -> str:
                 picture.thumbnail(size)
             out = io.BytesIO()
             picture.convert("RGB").save(out, "JPEG", quality=85)
-    except FileNotFoundError:
+    except (OSError, Image.DecompressionBombError):  # gone or damaged in the storage: its place stays empty
         return ""
     return f"data:image/jpeg;base64,{base64.b64encode(out.getvalue()).decode()}"
 

@@ -166,7 +166,7 @@ def technician_facts(
         facts.append(
             TechnicianFacts(
                 user_id=user_id,
-                name=display or f"{first} {last}".strip() or username,  # as User.__str__
+                name=get_user_model().name_of(display, first, last, username),
                 profile_id=pid,
                 is_senior=bool(senior),
                 daily_capacity=capacity if pid else 4,
