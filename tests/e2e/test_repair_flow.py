@@ -137,6 +137,7 @@ def test_r6_5_repair_order_through_receiving_a_failed_and_a_passed_inspection_an
     page.locator("#action-ship").get_by_role("button", name="保存").click()
     expect(_status(page)).to_have_text("已寄回，运输中")
     page.get_by_role("link", name=re.compile("确认签收")).click()
+    expect(page.locator("#id_note")).to_be_visible()  # the delivery form has loaded
     _shot(page, artifacts, "shipment-desktop")
     page.fill("#id_note", "客户已签收")
     page.get_by_role("button", name="确认签收").click()

@@ -81,6 +81,7 @@ def test_r6_2_visit_on_a_phone_then_approval_on_a_desktop(browser, live_server, 
         _login(page, base, boss.username)
         page.goto(f"{base}/field/reports/")
         page.get_by_role("link", name=wo.number).click()
+        expect(page.get_by_role("button", name="批准")).to_be_visible()  # the report has loaded
         page.screenshot(path=artifacts / "report-review.png", full_page=True)
         page.get_by_role("button", name="批准").click()
         expect(page.locator(".alert-success")).to_contain_text("已批准")

@@ -337,6 +337,9 @@ def test_r2_3_intake_offers_the_products_fault_categories_and_labels_them_otherw
         **HTMX,
     ).content.decode()
     assert f'<option value="{lines["ac_leak"].pk}" selected>' in kept
+    # a kept choice asks for its guided questions again (a change on the replaced field may be lost)
+    assert 'hx-trigger="change, load"' in kept
+    assert 'hx-trigger="change"' in picked.content.decode()
     dropped = client.get(
         reverse("workorders:intake_fault_categories"),
         {"installed_product_id": product.pk, "fault_category_id": lines["heater_leak"].pk},

@@ -90,4 +90,4 @@ def intake_fault_categories(request: HttpRequest) -> HttpResponse:
     chosen = _int(request.GET.get("fault_category_id"))
     initial = {"fault_category_id": chosen} if any(fc.pk == chosen for fc in faults) else {}
     form = IntakeForm(initial=initial, fault_categories=faults, with_line=product is None)
-    return render(request, "workorders/intake.html#fault_field", {"form": form})
+    return render(request, "workorders/intake.html#fault_field", {"form": form, "reloaded": True})
