@@ -53,6 +53,35 @@ def test_r5_1_load_against_capacity_lowers_the_rank(world):
     assert [p.name for p in rows].index("李二") < [p.name for p in rows].index("张一")
 
 
+def test_r5_1_load_is_counted_up_to_the_cap_and_then_said_as_that_many_or_more(world, client, monkeypatch):
+    """Past the cap the exact load changes no rank (capacity is a few a day) and is no longer
+    counted: "3 or more" with the cap at 3; the proposed work order itself and closed ones never
+    count."""
+    from aftersales.dispatch import proposals
+    from aftersales.workorders.models import WorkOrder
+    from aftersales.workorders.selectors import open_loads
+    from aftersales.workorders.services import work_order_assign
+
+    held = [world.work_order() for _ in range(4)]
+    for wo in held:
+        work_order_assign(actor=world.dispatcher, work_order_id=wo.pk, assignee_id=world.best.pk)
+    WorkOrder.objects.filter(pk=held[0].pk).update(status="closed")
+    ids = [world.best.pk, world.near.pk]
+    assert open_loads(assignee_ids=ids, excluding_id=None, cap=100) == {world.best.pk: 3}
+    assert open_loads(assignee_ids=ids, excluding_id=held[1].pk, cap=100) == {world.best.pk: 2}
+    assert open_loads(assignee_ids=ids, excluding_id=None, cap=2) == {world.best.pk: 2}
+    assert open_loads(assignee_ids=[], cap=2) == {}
+
+    monkeypatch.setattr(proposals, "OPEN_LOAD_CAP", 3)
+    _wo, rows = proposals_for(actor=world.dispatcher, work_order_id=world.work_order().pk)
+    best = next(p for p in rows if p.name == "张一")
+    assert best.open_jobs == 3
+    assert best.open_jobs_capped
+    assert "在手工单 3 个以上，每日可接 4 个。" in [r["message"] for r in best.reasons]
+    client.login(username=world.dispatcher.username, password=PASSWORD)
+    assert "在手 3 个以上" in client.get(reverse("dispatch:proposals", args=[_wo.pk])).content.decode()
+
+
 def test_r5_1_p1_only_seniors_are_eligible(world):
     wo = world.work_order("P1")
     _wo, rows = proposals_for(actor=world.dispatcher, work_order_id=wo.pk)

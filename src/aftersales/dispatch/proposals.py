@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -29,8 +28,7 @@ from aftersales.fieldservice.selectors import next_free_slots
 from aftersales.staff.eligibility import certification_problem, local_day
 from aftersales.staff.selectors import TechnicianFacts, technician_facts
 from aftersales.workorders.models import WorkOrder
-from aftersales.workorders.selectors import work_order_get
-from aftersales.workorders.states import OPEN_STATUSES
+from aftersales.workorders.selectors import OPEN_LOAD_CAP, open_loads, work_order_get
 
 SLOT_LOOKUPS = 10
 ASSIGN = "workorders.assign_workorder"
@@ -47,6 +45,11 @@ class Proposal:
     next_free_slot: dt.datetime | None
     score: float = 0.0
     calendar_id: int | None = field(default=None, repr=False)
+
+    @property
+    def open_jobs_capped(self) -> bool:
+        """The load is counted up to OPEN_LOAD_CAP: at it, "that many or more"."""
+        return self.open_jobs >= OPEN_LOAD_CAP
 
 
 def may_dispatch(actor: Any) -> bool:
@@ -73,11 +76,10 @@ def _reasons(
     reasons: list[dict[str, str]] = []
     eligible, score = True, 0.0
     if wo.product_line_id is not None:
-        cert = facts.certification
-        until_day = cert.valid_until if cert is not None else None
+        until_day = facts.certified_until
         line = w.get(("line",), lambda: str(wo.product_line))
-        problem = w.get(("problem", until_day), lambda: certification_problem(cert, day=day, line_name=line))
-        if problem is not None or cert is None:
+        problem = w.get(("problem", until_day), lambda: certification_problem(until_day, day=day, line_name=line))
+        if problem is not None or until_day is None:
             eligible = False
             if problem is not None:
                 reasons.append({"code": problem[0], "message": problem[1]})
@@ -86,7 +88,7 @@ def _reasons(
             # and the day written as ISO (date_format "Y-m-d" gives the same, at 50 µs a call).
             pattern = w.get(("valid_pattern",), lambda: _("Certified for %(line)s until %(date)s."))
             message = w.get(
-                ("valid", until_day), lambda: pattern % {"line": line, "date": cert.valid_until.isoformat()}
+                ("valid", until_day), lambda: pattern % {"line": line, "date": until_day.isoformat()}
             )
             reasons.append({"code": "certification_valid", "message": message})
     if wo.priority == Priority.P1:
@@ -119,10 +121,11 @@ def _reasons(
             reasons.append({"code": "region_other", "message": message})
     capacity = max(facts.daily_capacity, 1)
     score += 2 * (1 - min(open_jobs / capacity, 2))
-    load = w.get(
-        ("load", open_jobs, capacity),
-        lambda: _("%(open)d open jobs, capacity %(capacity)d a day.") % {"open": open_jobs, "capacity": capacity},
-    )
+    if open_jobs >= OPEN_LOAD_CAP:
+        pattern = _("%(open)d or more open jobs, capacity %(capacity)d a day.")
+    else:
+        pattern = _("%(open)d open jobs, capacity %(capacity)d a day.")
+    load = w.get(("load", open_jobs, capacity), lambda: pattern % {"open": open_jobs, "capacity": capacity})
     reasons.append({"code": "over_capacity" if open_jobs >= capacity else "load", "message": load})
     return eligible, score, reasons
 
@@ -142,13 +145,7 @@ def proposals_for(
         region_id=wo.customer.region_id if wo.customer_id else None,
         fault_category_id=wo.fault_category_id,
     )
-    loads = dict(
-        WorkOrder.objects.filter(assignee_id__in=[f.user_id for f in facts], status__in=OPEN_STATUSES)
-        .exclude(pk=wo.pk)
-        .values("assignee_id")
-        .annotate(n=Count("id"))
-        .values_list("assignee_id", "n")
-    )
+    loads = open_loads(assignee_ids=[f.user_id for f in facts], excluding_id=wo.pk, cap=OPEN_LOAD_CAP)
     rows: list[Proposal] = []
     words = _Words()
     for f in facts:

@@ -7,6 +7,7 @@ from ninja import Field, Schema
 
 from aftersales.api.schemas import Id, Text
 from aftersales.dispatch.services import MAX_TEXT
+from aftersales.workorders.selectors import OPEN_LOAD_CAP
 
 
 class ReasonOut(Schema):
@@ -20,7 +21,9 @@ class ProposalOut(Schema):
     rank: int
     eligible: bool
     reasons: list[ReasonOut]
-    open_jobs: int
+    open_jobs: int = Field(
+        description=f"Open work orders held, counted up to {OPEN_LOAD_CAP}: {OPEN_LOAD_CAP} means that many or more."
+    )
     next_free_slot: dt.datetime | None = Field(
         description="The first free appointment slot; looked up for the ten best eligible technicians, null for the rest."
     )

@@ -131,8 +131,8 @@ def next_free_slots(*, technicians: dict[int, int | None], now: dt.datetime) -> 
         .order_by("technician_id", "starts_at", "id")
         .values_list("technician_id", "starts_at", "ends_at")
     )
-    for tech_id, b_start, b_end in rows:
-        busy_of[tech_id].append((b_start, b_end))
+    for tech_id, b_start, b_end in plain_rows(rows):  # the driver's values: no per-value converters
+        busy_of[tech_id].append((moment(b_start), moment(b_end)))
     periods: dict[int | None, list[tuple[dt.time, dt.time]]] = {}
     slots: dict[tuple[int | None, dt.date], list[dt.datetime]] = {}
 

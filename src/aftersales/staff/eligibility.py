@@ -28,14 +28,15 @@ def needs_certification(user: Any) -> bool:
     return bool(user.has_role(*CERTIFIED_ROLES))
 
 
-def certification_problem(cert: Certification | None, *, day: dt.date, line_name: str) -> tuple[str, str] | None:
-    """(code, words) of what is wrong with ``cert`` for assignment on ``day``; None when valid."""
-    if cert is None:
+def certification_problem(valid_until: dt.date | None, *, day: dt.date, line_name: str) -> tuple[str, str] | None:
+    """(code, words) of what is wrong with a certification valid until ``valid_until`` (None:
+    there is none) for assignment on ``day``; None when valid."""
+    if valid_until is None:
         return StaffErrorCode.CERTIFICATION_MISSING, str(_("No certification for %(line)s.") % {"line": line_name})
-    if cert.valid_until < day:
+    if valid_until < day:
         return StaffErrorCode.CERTIFICATION_EXPIRED, str(
             _("The certification for %(line)s expired on %(date)s.")
-            % {"line": line_name, "date": date_format(cert.valid_until, "Y-m-d")}
+            % {"line": line_name, "date": date_format(valid_until, "Y-m-d")}
         )
     return None
 
@@ -50,7 +51,7 @@ def assign_check(*, work_order: Any, assignee: Any, now: dt.datetime) -> None:
         .first()
     )
     line_name = str(cert.product_line) if cert else str(work_order.product_line)
-    problem = certification_problem(cert, day=local_day(now), line_name=line_name)
+    problem = certification_problem(cert.valid_until if cert else None, day=local_day(now), line_name=line_name)
     if problem is not None:
         code, words = problem
         raise DomainError(code, words, {"assignee_id": words}, status=409)

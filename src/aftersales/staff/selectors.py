@@ -118,7 +118,7 @@ class TechnicianFacts:
     calendar_id: int | None
     serves_region: bool
     has_skill: bool
-    certification: Certification | None
+    certified_until: dt.date | None  # the last day of the certification for the line, None without one
 
 
 def technician_facts(
@@ -153,11 +153,8 @@ def technician_facts(
         if fault_category_id
         else []
     )
-    certs = (
-        {
-            c.profile_id: c
-            for c in Certification.objects.filter(product_line_id=product_line_id).select_related("product_line")
-        }
+    certified_until = (
+        dict(Certification.objects.filter(product_line_id=product_line_id).values_list("profile_id", "valid_until"))
         if product_line_id
         else {}
     )
@@ -173,7 +170,7 @@ def technician_facts(
                 calendar_id=calendar_id,
                 serves_region=pid in in_region,
                 has_skill=pid in skilled,
-                certification=certs.get(pid) if pid else None,
+                certified_until=certified_until.get(pid) if pid else None,
             )
         )
     return facts

@@ -533,3 +533,28 @@ def assignable_users(*, actor: Any) -> QuerySet[Any]:
         .distinct()
         .order_by("username")
     )
+
+
+OPEN_LOAD_CAP = 100
+
+
+def open_loads(*, assignee_ids: list[int], excluding_id: int | None = None, cap: int = OPEN_LOAD_CAP) -> dict[int, int]:
+    """Each assignee's open work orders (but ``excluding_id``), counted up to ``cap``: dispatch
+    ranks by load against a capacity of a few a day, so past ``cap`` the exact number changes
+    nothing, and one technician holding thousands (a bulk import, a departed colleague's queue)
+    no longer costs a walk over all of them — each count stops at ``cap`` index entries of
+    (assignee, status). One statement for all of them; assignees with none are left out."""
+    if not assignee_ids:
+        return {}
+    qn = connection.ops.quote_name
+    table, users = qn(WorkOrder._meta.db_table), qn(WorkOrder._meta.get_field("assignee").related_model._meta.db_table)
+    statuses = sorted(OPEN_STATUSES)
+    ids = sorted(set(assignee_ids))
+    sql = (
+        f"SELECT u.id, (SELECT COUNT(*) FROM (SELECT 1 FROM {table} w WHERE w.assignee_id = u.id"
+        f" AND w.status IN ({', '.join(['%s'] * len(statuses))}) AND w.id <> %s LIMIT %s) capped)"
+        f" FROM {users} u WHERE u.id IN ({', '.join(['%s'] * len(ids))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*statuses, excluding_id or 0, cap, *ids])
+        return {user_id: n for user_id, n in cursor.fetchall() if n}
