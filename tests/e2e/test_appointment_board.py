@@ -54,7 +54,15 @@ def setup():
     return dispatcher, first, second, jobs
 
 
-def test_r6_1_drag_a_block_to_another_technician_and_record_the_agreement(browser, live_server, artifacts, setup):
+@pytest.mark.parametrize("rows", [50, 1], ids=["one-slice", "slice-loaded-when-scrolled-to"])
+def test_r6_1_drag_a_block_to_another_technician_and_record_the_agreement(
+    browser, live_server, artifacts, setup, rows, monkeypatch
+):
+    """With one technician a slice, the second's row is fetched when the end of the first comes
+    into view (htmx), and the drop onto it works as on a row of the page."""
+    from aftersales.fieldservice import appointment_views
+
+    monkeypatch.setattr(appointment_views, "BOARD_ROWS", rows)
     dispatcher, _first, second, jobs = setup
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
     try:
@@ -71,11 +79,11 @@ def test_r6_1_drag_a_block_to_another_technician_and_record_the_agreement(browse
         expect(dialog).to_be_visible()
         expect(dialog.locator("[name=technician_id]")).to_have_value(str(second.pk))
         dialog.locator("[name=reason]").fill("李师傅临时请假")
-        page.screenshot(path=str(artifacts / "appointment-board-move.png"))
+        page.screenshot(path=str(artifacts / f"appointment-board-move-{rows}.png"))
         dialog.get_by_role("button", name="改期").click()
         expect(page.locator(".alert-success, .alert")).to_contain_text("改期")
         expect(target.locator(f'a.appt-block[data-appointment="{jobs[1].pk}"]')).to_be_visible()
-        page.screenshot(path=str(artifacts / "appointment-board.png"))
+        page.screenshot(path=str(artifacts / f"appointment-board-{rows}.png"))
         assert page.evaluate("window.__cspViolations || []") == []
     finally:
         context.close()

@@ -81,6 +81,58 @@ def test_r6_1_board_blocks_show_local_times_in_their_cell_and_escape_what_people
     assert f'href="{reverse("fieldservice:appointment", args=[appt.pk])}"' in cell
 
 
+def test_r6_1_board_comes_in_slices_of_technicians_the_next_loading_when_scrolled_to(
+    seeded, people, work_order, monkeypatch
+):
+    """A slice of BOARD_ROWS technicians a request (1 here): the page holds the first and a row
+    that fetches the next (htmx, when it comes into view); that answer is the next rows only. The
+    count in the heading is the whole week's; without JavaScript the link opens the next slice."""
+    from aftersales.fieldservice import appointment_views
+
+    monkeypatch.setattr(appointment_views, "BOARD_ROWS", 1)
+    mine = _book(people, work_order)
+    theirs = _book(people, make_work_order(people.agent), technician=people.other_technician)
+    client = _client(people.dispatcher)
+    html = client.get(reverse("fieldservice:board")).content.decode()
+    assert f'data-appointment="{mine.pk}"' in html
+    assert f'data-appointment="{theirs.pk}"' not in html
+    assert '<span class="badge text-bg-secondary">2</span>' in html  # both of the week
+    more = "?week=2026-11-16&amp;from=1"
+    assert f'hx-get="{more}"' in html
+    assert "已显示第 1–1 名技术员，共 2 名：加载后面的" in html
+    rest = client.get(reverse("fieldservice:board"), {"week": "2026-11-16", "from": "1"}, HTTP_HX_REQUEST="true")
+    body = rest.content.decode()
+    assert f'data-appointment="{theirs.pk}"' in body
+    assert f'data-appointment="{mine.pk}"' not in body
+    assert "<html" not in body  # rows only
+    assert "hx-get" not in body  # and the last slice
+    page = client.get(reverse("fieldservice:board"), {"week": "2026-11-16", "from": "1"}).content.decode()
+    assert f'data-appointment="{theirs.pk}"' in page
+    assert "回到前面的技术员" in page
+    for bad in ("-1", "x", "99999999999", "2"):  # out of range or not a number: the first slice
+        html = client.get(reverse("fieldservice:board"), {"from": bad}).content.decode()
+        assert f'data-appointment="{mine.pk}"' in html
+
+
+def test_r6_1_board_shows_one_regions_technicians(seeded, people, work_order):
+    from tests.factories import RegionFactory
+
+    north = RegionFactory(name="华北")
+    people.other_technician.region = north
+    people.other_technician.save(update_fields=["region"])
+    theirs = _book(people, work_order, technician=people.other_technician)
+    client = _client(people.dispatcher)
+    html = client.get(reverse("fieldservice:board"), {"region": north.pk}).content.decode()
+    assert "维修赵" in html
+    assert "维修李" not in html.split('id="board"')[1].split("</table>")[0]
+    assert f'data-appointment="{theirs.pk}"' in html
+    assert f'href="?week=2026-11-23&amp;region={north.pk}"' in html  # the next week keeps the region
+    for bad in ("x", "0", "99999999999999999999"):  # a bad region: every region, no error
+        html = client.get(reverse("fieldservice:board"), {"region": bad}).content.decode()
+        assert "维修李" in html
+        assert "维修赵" in html
+
+
 @pytest.mark.parametrize(
     ("role", "status", "draggable"),
     [

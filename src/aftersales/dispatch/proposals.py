@@ -87,9 +87,7 @@ def _reasons(
             # Some 300 distinct last days among 500 technicians: the sentence is translated once
             # and the day written as ISO (date_format "Y-m-d" gives the same, at 50 µs a call).
             pattern = w.get(("valid_pattern",), lambda: _("Certified for %(line)s until %(date)s."))
-            message = w.get(
-                ("valid", until_day), lambda: pattern % {"line": line, "date": until_day.isoformat()}
-            )
+            message = w.get(("valid", until_day), lambda: pattern % {"line": line, "date": until_day.isoformat()})
             reasons.append({"code": "certification_valid", "message": message})
     if wo.priority == Priority.P1:
         if facts.is_senior:

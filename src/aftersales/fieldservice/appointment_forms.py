@@ -11,9 +11,34 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.limits import MAX_DAY, MIN_DAY
+from aftersales.core.models import Region
 from aftersales.fieldservice.appointment_services import AGREED_WITH_MAX, TEXT_MAX
 from aftersales.fieldservice.models import AgreedVia
 from aftersales.web.forms import FastSelect, service_required
+
+MAX_BOARD_ROW = 100_000
+
+
+class BoardFilterForm(forms.Form):
+    """The board's query: a region (its technicians only) and the first row of the slice shown
+    (``from``). Each field stands alone: a bad value is left out, the others still apply."""
+
+    region = forms.ModelChoiceField(
+        label=_("Region"),
+        queryset=Region.objects.order_by("code"),
+        required=False,
+        empty_label=_("All regions"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = forms.IntegerField(min_value=0, max_value=MAX_BOARD_ROW, required=False)
+
+    def choice(self) -> tuple[Any, int]:
+        """(region or None, first row)."""
+        self.is_valid()
+        return self.cleaned_data.get("region"), self.cleaned_data.get("from") or 0
 
 
 class DateInput(forms.DateInput):

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from aftersales.core.limits import MAX_DAY, MAX_ID, MIN_DAY
 from aftersales.fieldservice import appointment_services as services
 from aftersales.fieldservice import conf, selectors
-from aftersales.fieldservice.appointment_forms import FIELD_OF, BookForm, CancelForm, RescheduleForm
+from aftersales.fieldservice.appointment_forms import FIELD_OF, BoardFilterForm, BookForm, CancelForm, RescheduleForm
 from aftersales.fieldservice.errors import AppointmentErrorCode
 from aftersales.fieldservice.models import Appointment
 from aftersales.web.access import staff_page
@@ -70,29 +70,55 @@ def _run(form: Any, action: Any) -> Any:
         return None
 
 
+BOARD_ROWS = 50  # technicians per slice of the board; the next slice loads when scrolled to
+
+
+def _board_query(monday: dt.date, region: Any, start: int = 0) -> str:
+    query = f"?week={monday.isoformat()}" + (f"&region={region.pk}" if region else "")
+    return query + (f"&from={start}" if start else "")
+
+
 @require_GET
 @staff_page(BOARD)
 def board(request: HttpRequest) -> HttpResponse:
+    """The week board, in slices of ``BOARD_ROWS`` technicians: the page holds the first (or the
+    one ``?from=`` asks for), each slice ends with a row that loads the next when it comes into
+    view (htmx; without JavaScript, a link to the page of the next slice)."""
     user: Any = request.user
     monday = _week(request)
+    filters = BoardFilterForm(request.GET)
+    region, start = filters.choice()
     days = [monday + dt.timedelta(days=i) for i in range(7)]
-    technicians = selectors.board_technicians()
-    cells = selectors.board_week(actor=user, monday=monday, technicians=technicians)
-    rows = [(t, [(day, cells.get((t.pk, day), [])) for day in days]) for t in technicians]
+    technicians = selectors.board_technicians(region_id=region.pk if region else None)
+    start = start if start < len(technicians) else 0
+    shown = technicians[start : start + BOARD_ROWS]
+    cells = selectors.board_week(actor=user, monday=monday, technicians=shown)
     manage = services.can_manage(user)
+    after = start + len(shown)
     context = {
+        "rows": [(t, [(day, cells.get((t.pk, day), [])) for day in days]) for t in shown],
+        "today": timezone.localdate(),
+        "manage": manage,
+        "more_url": _board_query(monday, region, after) if after < len(technicians) else "",
+        "first": start + 1,
+        "last": after,
+        "count": len(technicians),
+    }
+    if getattr(request, "htmx", False) and "from" in request.GET:
+        return render(request, "fieldservice/board.html#rows", context)
+    context |= {
         "monday": monday,
         "days": days,
-        "today": timezone.localdate(),
-        "rows": rows,
-        "previous_week": monday - dt.timedelta(days=7),
-        "next_week": monday + dt.timedelta(days=7),
+        "filters": filters,
+        "first_url": _board_query(monday, region) if start else "",
+        "previous_week": _board_query(monday - dt.timedelta(days=7), region),
+        "next_week": _board_query(monday + dt.timedelta(days=7), region),
+        "this_week": _board_query(selectors.week_start(timezone.localdate()), region),
         "unbooked": selectors.unbooked_work_orders(actor=user) if manage else [],
-        "manage": manage,
         "slot_minutes": conf.slot_minutes(),
         "book_form": BookForm(technicians=technicians, auto_id="book_%s") if manage else None,
         "move_form": RescheduleForm(technicians=technicians, auto_id="move_%s") if manage else None,
-        "total": sum(len(v) for v in cells.values()),
+        "total": selectors.board_week_count(actor=user, monday=monday, technicians=technicians),
     }
     return render(request, "fieldservice/board.html", context)
 

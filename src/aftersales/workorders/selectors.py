@@ -551,7 +551,7 @@ def open_loads(*, assignee_ids: list[int], excluding_id: int | None = None, cap:
     statuses = sorted(OPEN_STATUSES)
     ids = sorted(set(assignee_ids))
     sql = (
-        f"SELECT u.id, (SELECT COUNT(*) FROM (SELECT 1 FROM {table} w WHERE w.assignee_id = u.id"
+        f"SELECT u.id, (SELECT COUNT(*) FROM (SELECT 1 FROM {table} w WHERE w.assignee_id = u.id"  # noqa: S608 - table names
         f" AND w.status IN ({', '.join(['%s'] * len(statuses))}) AND w.id <> %s LIMIT %s) capped)"
         f" FROM {users} u WHERE u.id IN ({', '.join(['%s'] * len(ids))})"
     )
