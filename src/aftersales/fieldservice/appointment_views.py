@@ -105,6 +105,7 @@ def board(request: HttpRequest) -> HttpResponse:
         "count": len(technicians),
     }
     if getattr(request, "htmx", False) and "from" in request.GET:
+        context["first"] = 1  # added below the rows already on the board
         return render(request, "fieldservice/board.html#rows", context)
     context |= {
         "monday": monday,
