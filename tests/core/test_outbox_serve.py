@@ -45,6 +45,10 @@ def _status(url: str) -> int | None:
         return None
 
 
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -89,6 +93,10 @@ def test_killed_worker_is_restarted_while_the_web_keeps_serving_and_ctrl_c_stops
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            # As from a terminal, where Ctrl-C reaches the foreground job: a test run started in
+            # the background of a script inherits SIGINT ignored, and a signal ignored when bash
+            # starts can be neither trapped nor passed on (serve.sh then never stops).
+            preexec_fn=_interruptible,
         )
     try:
         _wait_for(lambda: _status(url) == 302, what="the web server")  # / redirects to the log-in
