@@ -93,14 +93,16 @@ def responses(ok: dict[int, Any]) -> dict[int, Any]:
     return {**ok, **ERRORS}
 
 
-def json_answer(data: Any) -> HttpResponse:
+def json_answer(data: Any, status: int = 200) -> HttpResponse:
     """``data`` written straight to JSON with ninja's own encoder, past the response schema's
     validation: for a large answer the server builds field by field in that schema's shape, where
     the validation (a DjangoGetter round per nested object) took longer than building it (500
     dispatch proposals: 30 ms). The schema still documents it; its tests validate the answer
     against it."""
     return HttpResponse(
-        json.dumps(data, cls=NinjaJSONEncoder, ensure_ascii=False), content_type="application/json; charset=utf-8"
+        json.dumps(data, cls=NinjaJSONEncoder, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+        status=status,
     )
 
 

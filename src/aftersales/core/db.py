@@ -6,7 +6,11 @@ every request. The ORM composes each INSERT anew — per field a placeholder, a 
 preparation — and at intake that composing cost more than the database spent running the
 statements. ``insert`` keeps the statement text per model and row count and prepares each value
 exactly as the ORM's INSERT does: the field's ``pre_save(obj, add=True)`` (``auto_now_add``) then
-``get_db_prep_save`` (JSON, time zones, foreign keys).
+``get_db_prep_save`` (JSON, time zones, foreign keys) — except for the values that preparation
+returns unchanged (``_plain_types``: None of most fields, a ``str`` of a text field, a ``bool``, an
+``int`` where the database takes integers as they are), which are written as they are: a work
+order's row holds some 60 values, most of them such, and preparing each cost more than the
+statement (bench/README.md).
 
 Like ``bulk_create`` it sends no ``pre_save``/``post_save`` signals and does not call the model's
 ``save()``: use it for append-only rows whose ``save()`` adds no behaviour (the project has no
@@ -25,10 +29,45 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models
+from django.db.backends.base.operations import BaseDatabaseOperations
 
 if TYPE_CHECKING:
-    Fields = list[models.Field[Any, Any]]
+    Fields = list[tuple[models.Field[Any, Any], tuple[type, ...]]]
 _statements: dict[tuple[str, type[models.Model], int, str], tuple[str, Fields]] = {}
+_NONE = type(None)
+_MISSING = object()  # a value not set on the instance: prepared, as the ORM would
+# Exact classes (a subclass may prepare differently) whose preparation gives None for None.
+_NONE_AS_IS = (
+    models.CharField,
+    models.TextField,
+    models.DateTimeField,
+    models.DateField,
+    models.ForeignKey,
+    models.IntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.SmallIntegerField,
+    models.BigIntegerField,
+    models.FloatField,
+)
+_INTEGERS = (models.ForeignKey, models.IntegerField, models.PositiveIntegerField, models.PositiveSmallIntegerField)
+
+
+def _plain_types(field: models.Field[Any, Any]) -> tuple[type, ...]:
+    """The types of value that ``field``'s ``pre_save`` and ``get_db_prep_save`` return unchanged
+    on this connection: ``insert`` writes those as they are, and prepares every other value."""
+    kind = type(field)
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False) or kind not in _NONE_AS_IS:
+        return (bool, _NONE) if kind is models.BooleanField else ()
+    if kind in (models.CharField, models.TextField):
+        return (str, _NONE)  # to_python keeps a str (a lazy or enum string is prepared)
+    ops = type(connection.ops)
+    as_is = BaseDatabaseOperations.adapt_integerfield_value, BaseDatabaseOperations.validate_autopk_value
+    if kind in _INTEGERS and (ops.adapt_integerfield_value, ops.validate_autopk_value) == as_is:
+        target = field.target_field if isinstance(field, models.ForeignKey) else field
+        if type(target) in (models.AutoField, models.BigAutoField, *_INTEGERS):
+            return (int, _NONE)  # SQLite takes an int as it is (PostgreSQL's driver types it)
+    return (_NONE,)
 
 
 def _statement(model: type[models.Model], rows: int, skip_conflicts_on: str = "") -> tuple[str, Fields]:
@@ -38,8 +77,8 @@ def _statement(model: type[models.Model], rows: int, skip_conflicts_on: str = ""
         meta = model._meta
         if not isinstance(meta.pk, models.AutoField):
             raise TypeError(f"insert() needs a model with an automatic id, not {model.__name__}")
-        fields: Fields = [field for field in meta.concrete_fields if not field.primary_key]
-        if any(hasattr(field, "get_placeholder") for field in fields):
+        fields: Fields = [(field, _plain_types(field)) for field in meta.concrete_fields if not field.primary_key]
+        if any(hasattr(field, "get_placeholder") for field, _types in fields):
             raise TypeError(f"insert() cannot write {model.__name__}: a field needs its own placeholder")
         quote = connection.ops.quote_name
         row = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -52,7 +91,7 @@ def _statement(model: type[models.Model], rows: int, skip_conflicts_on: str = ""
             conflict = " ON CONFLICT DO NOTHING"
             returning += f", {quote(str(unique.column))}"
         sql = (
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(field.column)) for field in fields)}) "  # noqa: S608 - model metadata
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(field.column)) for field, _types in fields)}) "  # noqa: S608 - model metadata
             f"VALUES {', '.join([row] * rows)}{conflict} RETURNING {returning}"
         )
         found = _statements[key] = (sql, fields)
@@ -68,7 +107,15 @@ def insert(objs: Sequence[models.Model], *, skip_conflicts_on: str = "") -> list
     if any(type(obj) is not model or not obj._state.adding for obj in objs):
         raise TypeError("insert() takes new, unsaved instances of one model")
     sql, fields = _statement(model, len(objs), skip_conflicts_on)
-    params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objs for field in fields]
+    params: list[Any] = []
+    for obj in objs:
+        values = obj.__dict__
+        for field, plain in fields:
+            value = values.get(field.attname, _MISSING)
+            if type(value) in plain:
+                params.append(value)
+            else:
+                params.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         returned = cursor.fetchall()

@@ -7,11 +7,11 @@ the actions the caller's next request would be allowed.
 
 from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Header, Query, Router, Status
 from ninja.files import UploadedFile
 
-from aftersales.api.schemas import PathId, responses
+from aftersales.api.schemas import PathId, json_answer, responses
 from aftersales.audit.services import record, record_views
 from aftersales.workorders import attachments, selectors, services
 from aftersales.workorders.attachments import CONTENT_TYPES
@@ -36,6 +36,7 @@ from aftersales.workorders.schemas import (
     WorkOrderIn,
     WorkOrderOut,
     WorkOrderPageOut,
+    work_order_out,
 )
 
 router = Router(tags=["work-orders"])
@@ -70,8 +71,13 @@ def _viewed(request: HttpRequest, object_type: str, object_id: int, part: str = 
     )
 
 
-def _detail(request: HttpRequest, work_order_id: int) -> Any:
-    return selectors.work_order_get(actor=request.user, work_order_id=work_order_id)
+def _answer(request: HttpRequest, wo: Any, status: int = 200) -> HttpResponse:
+    """The work order as the caller sees it (``WorkOrderOut``, built by ``work_order_out``)."""
+    return json_answer(work_order_out(actor=request.user, work_order=wo), status=status)
+
+
+def _detail(request: HttpRequest, work_order_id: int) -> HttpResponse:
+    return _answer(request, selectors.work_order_get(actor=request.user, work_order_id=work_order_id))
 
 
 @router.get("/work-orders", response=responses({200: WorkOrderPageOut}))
@@ -101,14 +107,16 @@ def work_order_create(request: HttpRequest, payload: WorkOrderIn, idempotency_ke
     values = payload.dict()
     values["channel"] = values["channel"] or ""
     # The service returns the work order with its relations loaded; no second read.
-    return Status(201, services.work_order_create(actor=request.user, idempotency_key=idempotency_key, **values))
+    return _answer(
+        request, services.work_order_create(actor=request.user, idempotency_key=idempotency_key, **values), 201
+    )
 
 
 @router.get("/work-orders/{work_order_id}", response=responses({200: WorkOrderOut}))
 def work_order_get(request: HttpRequest, work_order_id: PathId) -> Any:
-    wo = _detail(request, work_order_id)
+    wo = selectors.work_order_get(actor=request.user, work_order_id=work_order_id)
     _viewed(request, "workorder", wo.pk, obj=wo)
-    return wo
+    return _answer(request, wo)
 
 
 @router.post("/work-orders/{work_order_id}/acknowledge", response=responses({200: WorkOrderOut}))

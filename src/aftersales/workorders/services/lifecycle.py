@@ -101,32 +101,39 @@ def action_refusal(*, actor: Any, action: str, wo: WorkOrder) -> DomainError | N
     the scope, which answers 404), and ``available_actions`` lists the lifecycle actions it lets
     through, so what a page or the API offers is exactly what the services accept.
     """
+    refusal = _refusal(actor, action, wo)
+    return None if refusal is None else refusal()
+
+
+def _refusal(actor: Any, action: str, wo: WorkOrder) -> Callable[[], DomainError] | None:
+    """``action_refusal``'s rule, giving the error to raise only when asked: the actions offered
+    ask it a dozen times for every work order answered, and most of the answers are refusals."""
     if wo.is_read_only:
-        return DomainError(WorkOrderErrorCode.READ_ONLY, _("Archived work orders are read-only."), status=409)
+        return lambda: DomainError(WorkOrderErrorCode.READ_ONLY, _("Archived work orders are read-only."), status=409)
     if is_portal_user(actor):
         if action == ATTACH:  # a photo of the fault, a receipt: on their own request, at any stage
-            return None if actor.has_perm("workorders.submit_request") else PermissionDenied()
+            return None if actor.has_perm("workorders.submit_request") else PermissionDenied
         if action not in CUSTOMER_ACTIONS or not actor.has_perm("workorders.confirm_own_workorder"):
-            return PermissionDenied()
-        return None if wo.status == Status.RESOLVED else _illegal(wo, action)
+            return PermissionDenied
+        return None if wo.status == Status.RESOLVED else lambda: _illegal(wo, action)
     if not STAFF_RULES[action](actor, wo):
         if action in HANDLER_ONLY:
-            return PermissionDenied(_("Only the assigned handler or a supervisor can do this."))
-        return PermissionDenied()
+            return lambda: PermissionDenied(_("Only the assigned handler or a supervisor can do this."))
+        return PermissionDenied
     if action == PRIORITY:
         if not wo.is_open:
-            return DomainError(
+            return lambda: DomainError(
                 WorkOrderErrorCode.ILLEGAL_TRANSITION, _("Only an open work order can be re-prioritised."), status=409
             )
         return None
     if action in TRANSITIONS and wo.status not in TRANSITIONS[action][0]:
-        return _illegal(wo, action)
+        return lambda: _illegal(wo, action)
     return None
 
 
 def available_actions(*, actor: Any, wo: WorkOrder) -> list[str]:
     """The lifecycle actions ``actor`` may take on ``wo`` now: those action_refusal lets through."""
-    return [str(action) for action in TRANSITIONS if action_refusal(actor=actor, action=action, wo=wo) is None]
+    return [str(action) for action in TRANSITIONS if _refusal(actor, action, wo) is None]
 
 
 def _locked(actor: Any, work_order_id: int, action: str) -> WorkOrder:
