@@ -7,7 +7,8 @@ one answer each (spread over 2026, 15 % invalid), then times
 
 * ``reminders_scan(now=...)`` in the steady state (nothing due since the last run);
 * ``selectors.scores`` for the year by month, company-wide and by team (the dashboard's two queries,
-  read from the monthly summary, rebuilt once after the bulk load);
+  read from the monthly summary, rebuilt once after the bulk load), and the dashboard page itself
+  (``GET /surveys/scores/?year=2026``, company-wide and by team) through Django's test client;
 * ``sampling.sample_draw`` of November (R-9.1): the month's customers (a third of the rows), the
   stratified draw and storing it (target under 2 s); then, once, the sample's invitations.
 
@@ -50,6 +51,7 @@ def main() -> None:
     django.setup()
     import datetime as dt
 
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import transaction
 
@@ -147,6 +149,21 @@ def main() -> None:
     year = (dt.date(2026, 1, 1), dt.date(2027, 1, 1))
     timed("scores by month", lambda: selectors.scores(actor=boss, start=year[0], end=year[1]))
     timed("scores by month and team", lambda: selectors.scores(actor=boss, start=year[0], end=year[1], grouping="team"))
+
+    # The dashboard page itself (R-9.6: "the dashboard for a year"): the view, its two score reads,
+    # the chart's data and the template, through Django's test client as the logged-in supervisor.
+    from django.test import Client, override_settings
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # the test client's host
+    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # no collected manifest
+    override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}).enable()
+    page = Client()
+    page.force_login(boss)
+    for query in ("year=2026", "year=2026&group=team"):
+        response = page.get(f"/surveys/scores/?{query}")
+        assert response.status_code == 200, (query, response.status_code)
+        timed(f"dashboard page ?{query}", lambda query=query: page.get(f"/surveys/scores/?{query}"))
 
     from aftersales.surveys import sampling
     from aftersales.surveys.models import Sample

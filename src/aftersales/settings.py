@@ -224,6 +224,11 @@ SURVEY_INCENTIVE_POINTS = int(os.environ.get("SURVEY_INCENTIVE_POINTS", "50"))
 SURVEY_IMPROVEMENT_BELOW = float(os.environ.get("SURVEY_IMPROVEMENT_BELOW", "7"))
 # The monthly sample: at least this share of last month's customers, each stratum rounded up.
 SURVEY_SAMPLE_RATE = os.environ.get("SURVEY_SAMPLE_RATE", "0.10")
+# A complex repair gets a special survey within a week of closing: one with at least
+# SURVEY_COMPLEX_VISITS on-site visits (0: visits never make it complex), or a return-to-factory
+# repair while SURVEY_COMPLEX_RETURN_TO_FACTORY is on.
+SURVEY_COMPLEX_VISITS = int(os.environ.get("SURVEY_COMPLEX_VISITS", "2"))
+SURVEY_COMPLEX_RETURN_TO_FACTORY = _env_bool("SURVEY_COMPLEX_RETURN_TO_FACTORY", True)
 _SMS_SECRETS = os.environ.get("SMS_INBOUND_SECRETS", "demo:demo-sms-secret" if AFTERSALES_DEMO else "")
 SMS_INBOUND_SECRETS = dict(part.split(":", 1) for part in _SMS_SECRETS.split(",") if ":" in part)
 

@@ -240,3 +240,22 @@ def test_r8_1_two_qa_record_the_same_call_at_once_one_wins():
     assert results.count("ok") == 1, results
     assert FollowUpCall.objects.filter(work_order=wo).count() == 1
     assert WorkOrderEvent.objects.filter(work_order=wo, text__contains="又坏了").count() == 1
+
+
+@pytest.mark.django_db
+def test_r8_1_each_kind_has_its_script_and_a_setting_replaces_it(settings):
+    """The complaint call reads the complaint script (the agreed solution), not the one after
+    closing; SURVEY_CALL_SCRIPTS replaces a kind's script."""
+    wo = _complaint_ready()
+    qa = _client(UserFactory(role="qa"))
+    listing = qa.get(reverse("surveys:calls")).content.decode()
+    assert wo.number in listing
+    page = qa.get(reverse("surveys:call", args=[wo.pk, "complaint"])).content.decode()
+    assert f"我们就您的投诉 {wo.number}" in page
+    assert "商定的解决方案" in page
+    assert "我们就您于" not in page  # not the after-closing script
+    settings.SURVEY_CALL_SCRIPTS = {"complaint": "您好，关于投诉 %(number)s，请问问题是否已经解决？"}
+    page = qa.get(reverse("surveys:call", args=[wo.pk, "complaint"])).content.decode()
+    assert f"关于投诉 {wo.number}，请问问题是否已经解决" in page
+    closed = _recently_closed()
+    assert "我们就您于" in qa.get(reverse("surveys:call", args=[closed.pk, "after_close"])).content.decode()

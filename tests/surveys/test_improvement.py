@@ -135,3 +135,17 @@ def test_r9_7_the_pages(client):
     tech = UserFactory(role="technician")
     client.login(username=tech.username, password=PASSWORD)
     assert client.get(reverse("surveys:improvement")).status_code == 403
+
+
+def test_r9_7_the_threshold_is_a_setting(teams, settings):
+    """At SURVEY_IMPROVEMENT_BELOW = 8 a mean of 7.5 opens an item; at the default 7 it does not."""
+    east, _west = teams
+    _answer(at(2026, 3, 10, 10), [9, 9, 9, 8, 9], east)
+    _answer(at(2026, 3, 10, 11), [9, 9, 9, 7, 9], east)  # professionalism 7.5
+    assert improvement.improvement_scan(month=MARCH) == 0
+    settings.SURVEY_IMPROVEMENT_BELOW = 8
+    assert improvement.improvement_scan(month=MARCH) == 2  # the team's and the company's
+    assert set(ImprovementItem.objects.values_list("team_id", "dimension", "score")) == {
+        (east.team_id, "professionalism", 7.5),
+        (None, "professionalism", 7.5),
+    }

@@ -149,3 +149,107 @@ def test_r9_3_no_reminder_after_expiry():
     """An invitation whose reminder fell due while the worker was down for a week only expires."""
     _invited(at(2026, 3, 2, 10))
     assert services.reminders_scan(now=at(2026, 3, 20, 10)) == {"reminded": 0, "expired": 1}
+
+
+# ---- complex repairs (R-9.1): "complex" is a setting: more than one visit, or return-to-factory
+
+
+def _visits(wo, count: int, *, kind: str = "on_site") -> None:
+    from aftersales.fieldservice.models import Visit
+
+    for i in range(count):
+        moment = wo.closed_at - dt.timedelta(days=3 - i, hours=1)
+        Visit.objects.create(
+            work_order=wo, technician=wo.assignee, kind=kind, checked_in_at=moment, created_at=moment, status="approved"
+        )
+
+
+def _sent_to_the_factory(wo) -> None:
+    from aftersales.repairs.models import RepairOrder
+
+    RepairOrder.objects.create(number=f"RR-2026-{wo.pk:06d}", work_order=wo, created_by=wo.assignee, status="closed")
+
+
+def _complex_due(closed: dt.datetime) -> set[int]:
+    services.invitations_scan(now=closed + dt.timedelta(days=2, hours=1))
+    return set(Invitation.objects.filter(kind="complex_repair").values_list("work_order_id", flat=True))
+
+
+def test_r9_1_a_repair_with_more_than_one_visit_gets_a_special_survey_within_a_week():
+    closed = at(2026, 3, 10, 15)
+    twice = closed_work_order(closed)
+    _visits(twice, 2)
+    once = closed_work_order(closed)
+    _visits(once, 1)
+    remote = closed_work_order(closed)
+    _visits(remote, 1)
+    _visits(remote, 1, kind="remote")  # remote support is no visit on site
+    assert services.invitations_scan(now=closed + dt.timedelta(days=1, hours=23))["complex_repair"] == 0  # 2 days on
+    assert _complex_due(closed) == {twice.pk}
+    assert services.invitations_scan(now=closed + dt.timedelta(days=3))["complex_repair"] == 0  # once
+    assert survey_messages(topic=f"workorder:{twice.pk}").count() == 1
+
+
+def test_r9_1_a_return_to_factory_repair_gets_a_special_survey_but_not_after_a_week():
+    closed = at(2026, 3, 10, 15)
+    factory = closed_work_order(closed)
+    _sent_to_the_factory(factory)
+    assert _complex_due(closed) == {factory.pk}
+    late = closed_work_order(at(2026, 3, 1, 15))
+    _sent_to_the_factory(late)
+    _visits(late, 3)
+    assert services.invitations_scan(now=at(2026, 3, 8, 15, 1))["complex_repair"] == 0  # 7 days and a minute
+
+
+def test_r9_1_what_makes_a_repair_complex_is_a_setting(settings):
+    closed = at(2026, 3, 10, 15)
+    twice = closed_work_order(closed)
+    _visits(twice, 2)
+    thrice = closed_work_order(closed)
+    _visits(thrice, 3)
+    factory = closed_work_order(closed)
+    _sent_to_the_factory(factory)
+    settings.SURVEY_COMPLEX_VISITS = 3
+    settings.SURVEY_COMPLEX_RETURN_TO_FACTORY = False
+    assert _complex_due(closed) == {thrice.pk}
+    settings.SURVEY_COMPLEX_VISITS = 0
+    settings.SURVEY_COMPLEX_RETURN_TO_FACTORY = True
+    Invitation.objects.all().delete()
+    assert _complex_due(closed) == {factory.pk}
+    settings.SURVEY_COMPLEX_RETURN_TO_FACTORY = False
+    Invitation.objects.all().delete()
+    assert _complex_due(closed) == set()
+
+
+def test_r9_2_r9_3_the_invitation_reminder_and_help_sms_are_in_chinese():
+    """What the customer receives (invitation with the code, the one reminder, the help SMS after
+    a malformed reply, the polite refusal) has no untranslated English phrase."""
+    from tests.surveys.test_pages import _english_phrases
+
+    invitation = _invited(at(2026, 3, 2, 10))
+    assert invitation.channel == "sms"
+    services.reminders_scan(now=at(2026, 3, 5, 10))
+    from aftersales.surveys import sms
+
+    sms.sms_inbound(
+        sender=invitation.address, text="挺好", received_at=at(2026, 3, 5, 11), gateway="t", now=at(2026, 3, 5, 11)
+    )
+    sms.sms_inbound(
+        sender=invitation.address,
+        text=f"{invitation.code} 9 8 10 9 9 师傅上门很准时问题一次解决了",
+        received_at=at(2026, 3, 5, 12),
+        gateway="t",
+        now=at(2026, 3, 5, 12),
+    )
+    sms.sms_inbound(
+        sender=invitation.address,
+        text=f"{invitation.code} 9 8 10 9 9 再答一次",
+        received_at=at(2026, 3, 5, 13),
+        gateway="t",
+        now=at(2026, 3, 5, 13),
+    )
+    bodies = list(survey_messages(address=invitation.address).order_by("pk").values_list("body", flat=True))
+    assert len(bodies) == 4  # invitation, reminder, help, "already answered"
+    assert "积分" in bodies[0]
+    for body in bodies:
+        assert _english_phrases(f"<p>{body}</p>") == [], body

@@ -96,3 +96,75 @@ def test_r9_2_the_phone_survey_page_is_refused_to_others(client, role):
 
 def test_r9_2_the_phone_survey_page_asks_to_log_in(client):
     assert client.get(reverse("surveys:phone")).status_code == 302
+
+
+# ---- every survey page in Chinese, on the demo data ---------------------------------------------
+
+_WORDS = __import__("re").compile(r"(?<![\w@./-])[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,})+(?![\w@.-])")
+
+
+def _english_phrases(html: str) -> list[str]:
+    from tests.test_translations import _VisibleText
+
+    parser = _VisibleText()
+    parser.feed(html)
+    return sorted({m.group(0) for text in parser.parts for m in _WORDS.finditer(text)})
+
+
+@pytest.mark.clock("2026-11-20T12:00:00+08:00")
+def test_r9_every_survey_page_shows_no_english_on_the_demo_data(client):
+    """R-9, R-8.1: answer page, phone survey, dashboard (each period and grouping), improvement
+    items, samples, meetings and follow-up calls render in Simplified Chinese: no English phrase
+    (an untranslated string) in any visible text."""
+    from aftersales.accounts.models import User
+    from aftersales.demo.seed import seed
+    from aftersales.surveys import selectors as sel
+    from aftersales.surveys.models import ImprovementItem, QualityMeeting, Sample
+
+    seed(scale=0.05, now=timezone.now())
+    open_one = Invitation.objects.filter(answered_at__isnull=True, expired_at__isnull=True).first()
+    pages: list[tuple[str | None, str]] = []
+    if open_one is not None:
+        pages.append((None, reverse("surveys:answer", args=[open_one.token])))
+    answered = Invitation.objects.filter(answered_at__isnull=False).first()
+    pages.append((None, reverse("surveys:answer", args=[answered.token])))
+    pages.append(("agent", reverse("surveys:phone")))
+    for period in sel.PERIODS:
+        for group in ["", *sel.GROUPINGS]:
+            pages.append(("supervisor", reverse("surveys:dashboard") + f"?year=2026&period={period}&group={group}"))
+    item = ImprovementItem.objects.first()
+    meeting = QualityMeeting.objects.first()
+    sample = Sample.objects.first()
+    pages += [
+        ("supervisor", reverse("surveys:improvement")),
+        ("supervisor", reverse("surveys:improvement_edit", args=[item.pk])),
+        ("supervisor", reverse("surveys:samples")),
+        ("supervisor", reverse("surveys:sample", args=[sample.pk])),
+        ("supervisor", reverse("surveys:meetings")),
+        ("supervisor", reverse("surveys:meeting", args=[meeting.pk])),
+        ("supervisor", reverse("surveys:meeting_new")),
+        ("supervisor", reverse("surveys:meeting_edit", args=[meeting.pk])),
+        ("qa", reverse("surveys:calls")),
+    ]
+    qa = User.objects.get(username="qa")
+    closed_work_order(timezone.now() - dt.timedelta(days=1))  # one call due, whatever the demo left
+    due = sel.follow_up_calls_due(actor=qa, now=timezone.now())
+    for kind, orders in due.items():
+        if orders:
+            pages.append(("qa", reverse("surveys:call", args=[orders[0].pk, kind])))
+    assert any("/calls/" in url and url.count("/") > 4 for _who, url in pages)
+    found = {}
+    for who, url in pages:
+        client.logout()
+        if who is not None:
+            client.force_login(User.objects.get(username=who))
+        response = client.get(url)
+        assert response.status_code == 200, url
+        phrases = _english_phrases(response.content.decode())
+        if phrases:
+            found[url] = phrases
+    assert found == {}
+    # the guard itself sees English when English is chosen
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("surveys:calls"), headers={"accept-language": "en"})
+    assert len(_english_phrases(english.content.decode())) >= 3

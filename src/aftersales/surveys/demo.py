@@ -59,8 +59,11 @@ def answers(gen: Any) -> dict[str, int]:
         if rng.random() < 0.25:  # unanswered: the scan below reminds or expires it
             continue
         base = rng.randrange(7, 10)
-        scores = {name: min(10, max(1, base + rng.choice([-1, 0, 0, 1, 1]))) for name in DIMENSIONS}
         in_last_month = timezone.localtime(sent).month == last_month
+        # Last month only the weak team's communication is under 7 (one item for one team and
+        # dimension, R-9.7): there the other scores stay at 7 or more, whatever the draw.
+        floor = 7 if in_last_month else 1
+        scores = {name: min(10, max(floor, base + rng.choice([-1, 0, 0, 1, 1]))) for name in DIMENSIONS}
         weak = weak_team is not None and wo.assignee is not None and wo.assignee.team_id == weak_team and in_last_month
         if weak:
             scores["communication"] = rng.choice([4, 5, 6])  # last month, this team explained badly

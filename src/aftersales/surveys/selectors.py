@@ -127,9 +127,20 @@ def _group_names(grouping: str, keys: set[str]) -> dict[str, str]:
     return {str(pk): name or "" for pk, name in pairs}
 
 
+_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+
+
+def previous_period(day: dt.date, period: str) -> dt.date:
+    """The first day of the period before the one that starts on ``day``."""
+    months = day.year * 12 + day.month - 1 - _MONTHS[period]
+    return dt.date(months // 12, months % 12 + 1, 1)
+
+
 def scores(*, actor: Any, start: dt.date, end: dt.date, period: str = "month", grouping: str = "") -> list[ScoreRow]:
     """Rows per period (and group) of the months from ``start``'s to the one before ``end``
-    (local months), read from the monthly summary (summary.py), never from every answer."""
+    (local months), read from the monthly summary (summary.py), never from every answer. A row's
+    trend is its overall mean against the same group's in the period just before (the previous
+    month, quarter, half-year or year, also when that lies before ``start``)."""
     from aftersales.surveys.models import ScoreSummary
 
     if not actor.has_perm(PERM_SCORES):
@@ -137,28 +148,31 @@ def scores(*, actor: Any, start: dt.date, end: dt.date, period: str = "month", g
     if period not in PERIODS:
         period = "month"
     grouping = grouping if grouping in GROUPINGS else ""
-    summary = ScoreSummary.objects.filter(grouping=grouping, month__gte=start.replace(day=1), month__lt=end)
-    found = list(summary.values_list("month", "key", "total", "valid", *(f"s_{name}" for name in DIMENSIONS)))
-    names = _group_names(grouping, {key for _m, key, *_rest in found if key}) if grouping else {}
+    first = start.replace(day=1)
     bucket = _BUCKET[period]
+    since = previous_period(bucket(first), period)  # the period before the first one, for its trend
+    summary = ScoreSummary.objects.filter(grouping=grouping, month__gte=since, month__lt=end)
+    found = list(summary.values_list("month", "key", "total", "valid", *(f"s_{name}" for name in DIMENSIONS)))
+    names = _group_names(grouping, {key for month, key, *_rest in found if key and month >= first}) if grouping else {}
     rows: dict[tuple[Any, ...], ScoreRow] = {}
+    before: dict[tuple[Any, ...], ScoreRow] = {}  # months before ``start``: only the first trend's base
     for month, raw_key, total, valid, *sums in found:
         key: Any = None
         if raw_key:
             key = raw_key if grouping in ("channel", "source") or not raw_key.isdigit() else int(raw_key)
         day = bucket(month)
-        row = rows.setdefault((key, day), ScoreRow(period=day, key=key, label=names.get(raw_key, "")))
+        into = rows if month >= first else before
+        row = into.setdefault((key, day), ScoreRow(period=day, key=key, label=names.get(raw_key, "")))
         row.total += total
         row.valid += valid
         for name, value in zip(DIMENSIONS, sums, strict=True):
             row.sums[name] = row.sums.get(name, 0) + int(value)
     ordered = sorted(rows.values(), key=lambda r: (str(r.label), str(r.key), r.period))
-    previous: dict[Any, ScoreRow] = {}
     for row in ordered:
-        before = previous.get(row.key)
-        if before is not None and before.overall is not None and row.overall is not None:
-            row.trend = round(row.overall - before.overall, 2)
-        previous[row.key] = row
+        at = (row.key, previous_period(row.period, period))
+        base = rows.get(at) or before.get(at)
+        if base is not None and base.overall is not None and row.overall is not None:
+            row.trend = round(row.overall - base.overall, 2)
     return ordered
 
 

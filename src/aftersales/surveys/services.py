@@ -17,7 +17,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -75,6 +76,38 @@ def survey_url(invitation: Invitation) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+def complex_repairs(work_orders: QuerySet[WorkOrder]) -> QuerySet[WorkOrder]:
+    """The complex repairs among ``work_orders`` (R-9.1), as the settings define them: at least
+    ``SURVEY_COMPLEX_VISITS`` on-site visits (2: "more than one visit"; 0: visits never make a repair
+    complex), or, when ``SURVEY_COMPLEX_RETURN_TO_FACTORY`` is on, a return-to-factory repair."""
+    from django.apps import apps
+
+    min_visits = settings.SURVEY_COMPLEX_VISITS
+    conditions: list[Any] = []
+    if min_visits > 0 and apps.is_installed("aftersales.fieldservice"):
+        from aftersales.fieldservice.models import Visit, VisitKind
+
+        visits = (
+            Visit.objects.filter(work_order=OuterRef("pk"), kind=VisitKind.ON_SITE)
+            .order_by()
+            .values("work_order")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        )
+        work_orders = work_orders.alias(on_site_visits=Coalesce(Subquery(visits), 0))
+        conditions.append(Q(on_site_visits__gte=min_visits))
+    if settings.SURVEY_COMPLEX_RETURN_TO_FACTORY and apps.is_installed("aftersales.repairs"):
+        from aftersales.repairs.models import RepairOrder
+
+        conditions.append(Q(Exists(RepairOrder.objects.filter(work_order=OuterRef("pk")))))
+    if not conditions:
+        return work_orders.none()
+    condition = conditions[0]
+    for other in conditions[1:]:
+        condition |= other
+    return work_orders.filter(condition)
+
+
 def _due(now: dt.datetime) -> dict[str, QuerySet[WorkOrder]]:
     """The closed work orders that should have an invitation of each kind now and have none."""
     closed = WorkOrder.objects.filter(closed_at__isnull=False).select_related("customer", "contact")
@@ -82,15 +115,8 @@ def _due(now: dt.datetime) -> dict[str, QuerySet[WorkOrder]]:
     due = {
         Kind.AFTER_CLOSE: closed.filter(closed_at__lte=now, closed_at__gt=now - AFTER_CLOSE_WITHIN),
         Kind.COMPLAINT: closed.filter(special, service_type=ServiceType.COMPLAINT),
+        Kind.COMPLEX_REPAIR: complex_repairs(closed.filter(special)),
     }
-    from django.apps import apps
-
-    if apps.is_installed("aftersales.repairs"):  # a return-to-factory repair is a complex repair
-        from aftersales.repairs.models import RepairOrder
-
-        due[Kind.COMPLEX_REPAIR] = closed.filter(special).filter(
-            Exists(RepairOrder.objects.filter(work_order=OuterRef("pk")))
-        )
     return {
         kind: qs.exclude(Exists(Invitation.objects.filter(work_order=OuterRef("pk"), kind=kind)))
         for kind, qs in due.items()
