@@ -109,3 +109,22 @@ def test_r13_1_the_openapi_document_lists_the_auth_answers(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/auth/token"]
     assert set(paths["post"]["responses"]) == {"201", "400", "401", "422", "429"}
     assert set(paths["delete"]["responses"]) == {"204", "401"}
+
+
+def test_r13_1_the_user_a_token_or_a_session_reads_is_the_user_the_orm_reads(agent):
+    """Both doors read the user in one raw statement (accounts.backends.user_read): every column
+    as the ORM converts it (times aware, not SQLite's text), a loaded row that saves as an update."""
+    from aftersales.accounts.backends import Backend
+    from aftersales.accounts.models import User
+    from aftersales.accounts.services import api_token_user
+
+    agent.last_login = dt.datetime(2026, 11, 30, 9, 15, 30, 250000, tzinfo=dt.UTC)
+    agent.save()
+    _token, raw = api_token_create(actor=agent, name="tests")
+    expected = User.objects.get(pk=agent.pk)
+    for user in (api_token_user(raw=raw), Backend().get_user(agent.pk)):
+        assert user is not None
+        for field in User._meta.concrete_fields:
+            assert getattr(user, field.attname) == getattr(expected, field.attname), field.name
+        assert user.last_login.tzinfo is not None
+        assert not user._state.adding

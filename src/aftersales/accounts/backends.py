@@ -35,15 +35,48 @@ def _permissions_sql() -> str:
     )
 
 
+@cache
+def _user_columns() -> tuple[list[str], str, list[tuple[int, Any, list[Any]]]]:
+    """The user's attribute names, their columns and, per column that has them, the converters the
+    ORM applies to what the driver gives (SQLite's times are text)."""
+    fields = User._meta.concrete_fields
+    converters = []
+    for i, field in enumerate(fields):
+        col = field.get_col(User._meta.db_table)
+        found = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
+        if found:
+            converters.append((i, col, found))
+    columns = ", ".join(f"u.{connection.ops.quote_name(str(f.column))}" for f in fields)
+    return [f.attname for f in fields], columns, converters
+
+
+def user_read(joins_and_where: str, params: list[Any], extra: tuple[str, ...] = ()) -> tuple[User, list[Any]] | None:
+    """The user of ``SELECT <the user's columns>, <extra> FROM <users> u <joins_and_where>``, built
+    from its row as the ORM builds one (``Model.from_db``: loaded, not new), with the values of
+    ``extra``; None without a row. Every request reads its user: a raw queryset would work out
+    the columns' order for each row again."""
+    names, columns, converters = _user_columns()
+    sql = f"SELECT {', '.join([columns, *extra])} FROM {User._meta.db_table} u {joins_and_where}"  # noqa: S608 - ours
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row[: len(names)])
+    for i, col, functions in converters:
+        for convert in functions:
+            values[i] = convert(values[i], col, connection)
+    return User.from_db(connection.alias, names, values), list(row[len(names) :])
+
+
 class Backend(ModelBackend):
     def get_user(self, user_id: Any) -> Any:
         try:
             pk = User._meta.pk.to_python(user_id)
         except ValidationError:
             return None
-        sql = f"SELECT * FROM {User._meta.db_table} WHERE id = %s"  # noqa: S608 - our table name
-        user = next(iter(User.objects.raw(sql, [pk])), None)
-        return user if user is not None and self.user_can_authenticate(user) else None
+        found = user_read("WHERE u.id = %s", [pk])
+        return found[0] if found is not None and self.user_can_authenticate(found[0]) else None
 
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.accounts.backends import user_read
 from aftersales.accounts.models import ApiToken, User, hash_token
 from aftersales.audit.models import AccessLog
 from aftersales.audit.services import record
@@ -79,15 +80,17 @@ def api_token_user(*, raw: str) -> User | None:
     execution). ``user.token_id`` is the token's id."""
     now = timezone.now()
     adapt = connection.ops.adapt_datetimefield_value
-    sql = (
-        f"SELECT u.*, t.id AS token_id, "  # noqa: S608 - our table names
-        f"CASE WHEN t.last_used_at IS NULL OR t.last_used_at < %s THEN 1 ELSE 0 END AS token_stale "
-        f"FROM {User._meta.db_table} u JOIN {ApiToken._meta.db_table} t ON t.user_id = u.id "
-        f"WHERE t.key_hash = %s AND t.revoked_at IS NULL AND t.expires_at > %s AND u.is_active = %s"
+    found = user_read(
+        f"JOIN {ApiToken._meta.db_table} t ON t.user_id = u.id "
+        "WHERE t.key_hash = %s AND t.revoked_at IS NULL AND t.expires_at > %s AND u.is_active = %s",
+        [adapt(now - TOKEN_TOUCH_INTERVAL), hash_token(raw), adapt(now), True],
+        extra=("t.id", "CASE WHEN t.last_used_at IS NULL OR t.last_used_at < %s THEN 1 ELSE 0 END"),
     )
-    params = [adapt(now - TOKEN_TOUCH_INTERVAL), hash_token(raw), adapt(now), True]
-    user = next(iter(User.objects.raw(sql, params)), None)
-    if user is not None and user.token_stale:  # type: ignore[attr-defined]  # columns of the raw query
+    if found is None:
+        return None
+    user, (token_id, stale) = found
+    user.token_id = token_id  # type: ignore[attr-defined]  # for DELETE /auth/token
+    if stale:
         ApiToken.objects.filter(pk=user.token_id).update(last_used_at=now)  # type: ignore[attr-defined]
     return user
 
