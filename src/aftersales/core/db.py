@@ -1,5 +1,6 @@
 """``insert``: new rows of one model in one ``INSERT … RETURNING id``, statement built once;
-``plain_rows``: a large read without the per-value converters.
+``Statement``: a read by id compiled once; ``plain_rows``: a large read without the per-value
+converters.
 
 Intake (R-3.1) writes a work order, its timeline event, its access-log row and its SLA targets in
 every request. The ORM composes each INSERT anew — per field a placeholder, a quoting, a
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models.query import get_related_populators
 
 if TYPE_CHECKING:
     Fields = list[tuple[models.Field[Any, Any], tuple[type, ...]]]
@@ -142,6 +144,51 @@ def _saved(obj: models.Model, pk: Any) -> None:
     obj.pk = pk
     obj._state.adding = False
     obj._state.db = connection.alias
+
+
+class Statement:
+    """A queryset's SELECT compiled once and run again with other values in the places of its
+    ``markers``: ``one(*values)`` gives the first row's model instance, its ``select_related``
+    objects attached, built exactly as the ORM's own iteration builds them (its converters, its
+    populators). The ORM compiles a query for every evaluation; for intake's read of a product
+    with its model, line, customer, region and category that took seven times as long as the
+    database (bench/README.md). Markers are values no real parameter takes; each must appear
+    once among the compiled parameters."""
+
+    def __init__(self, queryset: models.QuerySet[Any], markers: Sequence[int]) -> None:
+        self.db = queryset.db
+        compiler = queryset.query.get_compiler(using=self.db)
+        self.sql, params = compiler.as_sql()
+        self.params = list(params)
+        if any(self.params.count(marker) != 1 for marker in markers):
+            raise ValueError("each marker must be one parameter of the statement")
+        self.positions = [self.params.index(marker) for marker in markers]
+        klass_info = compiler.klass_info
+        if klass_info is None:
+            raise TypeError("a Statement reads model instances, not values")
+        self.model = klass_info["model"]
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        self.model_slice = slice(start, end)
+        self.init_list = [column[0].target.attname for column in compiler.select[start:end]]
+        self.populators = get_related_populators(klass_info, compiler.select, self.db)  # type: ignore[call-arg]  # stubs of Django 6
+        self.compiler = compiler
+        self.converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
+
+    def one(self, *values: Any) -> Any:
+        params = list(self.params)
+        for position, value in zip(self.positions, values, strict=True):
+            params[position] = value
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        if self.converters:
+            row = next(iter(self.compiler.apply_converters([row], self.converters)))
+        obj = self.model.from_db(self.db, self.init_list, row[self.model_slice])
+        for populator in self.populators:
+            populator.populate(row, obj)
+        return obj
 
 
 def plain_rows(qs: models.QuerySet[Any]) -> list[tuple[Any, ...]]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import Case, Q, QuerySet, Value, When
 
+from aftersales.core.db import Statement
 from aftersales.core.errors import NotFound
 from aftersales.customers.models import Contact, Customer, InstalledProduct, comparable_name
 from aftersales.customers.phones import normalise_phone, phone_query
@@ -14,23 +16,37 @@ from aftersales.customers.phones import normalise_phone, phone_query
 DUPLICATES_SHOWN = 5
 
 
-def _scoped(qs: QuerySet[Any], actor: Any, via: str = "") -> QuerySet[Any]:
-    """``qs`` limited to the customers the actor may see, reached through ``via`` (``""`` for
-    Customer itself, ``"customer__"`` for rows that belong to one).
-
-    Staff with the right see every customer; a portal user only their own organisation; a
-    technician the customers of the work orders assigned to them. Written as a condition on the
-    row itself, not "customer IN (every customer in scope)", which makes the database list the
-    whole scope to answer one lookup.
-    """
+def _scope(actor: Any) -> tuple[str, Any]:
+    """Which customers the actor may see, as ``(kind, value)``: ``("own", customer id)`` for a
+    portal user's own organisation, ``("all", None)`` for staff with the right, ``("assigned", user
+    id)`` for a technician (the customers of the work orders assigned to them), else ``("none",
+    None)``."""
     if getattr(actor, "customer_id", None):
-        return qs.filter(**{f"{via}pk": actor.customer_id})
+        return "own", actor.customer_id
     if not actor.has_perm("customers.view_customer"):
-        return qs.none()
+        return "none", None
     if actor.has_perm("workorders.view_all_workorders"):
+        return "all", None
+    return "assigned", actor.pk
+
+
+def _scoped(qs: QuerySet[Any], actor: Any, via: str = "", scope: tuple[str, Any] | None = None) -> QuerySet[Any]:
+    """``qs`` limited to the customers the actor may see (``_scope``, or ``scope`` given),
+    reached through ``via`` (``""`` for Customer itself, ``"customer__"`` for rows that belong
+    to one).
+
+    Written as a condition on the row itself, not "customer IN (every customer in scope)", which
+    makes the database list the whole scope to answer one lookup.
+    """
+    kind, value = scope or _scope(actor)
+    if kind == "own":
+        return qs.filter(**{f"{via}pk": value})
+    if kind == "none":
+        return qs.none()
+    if kind == "all":
         return qs
     # Through the technician's work orders a customer can match several times.
-    return qs.filter(**{f"{via}work_orders__assignee": actor}).distinct()
+    return qs.filter(**{f"{via}work_orders__assignee": value}).distinct()
 
 
 def _searchable(text: str) -> str:
@@ -96,6 +112,37 @@ def contact_scope(*, actor: Any) -> QuerySet[Contact]:
 def installed_product_scope(*, actor: Any) -> QuerySet[InstalledProduct]:
     qs = InstalledProduct.objects.select_related("product_model__product_line", "customer")
     return _scoped(qs, actor, via="customer__")
+
+
+# Intake's read of a product (R-2.3), one statement per kind of scope and database, compiled once.
+_ID, _SCOPE = -(2**31) + 11, -(2**31) + 13  # markers: no id takes them
+_INTAKE_READS: dict[tuple[str, str], Statement] = {}
+
+
+def installed_product_for_intake(*, actor: Any, installed_product_id: int) -> InstalledProduct | None:
+    """The product the actor may see with this id, its model, line, customer and the customer's
+    region and category loaded with it, or None: ``installed_product_scope`` read through a
+    statement compiled once for each kind of scope (``core.db.Statement``), as intake reads one
+    for every request."""
+    kind, value = _scope(actor)
+    if kind == "none":
+        return None
+    key = (connection.vendor, kind)
+    statement = _INTAKE_READS.get(key)
+    if statement is None:
+        qs = _scoped(
+            InstalledProduct.objects.select_related(
+                "product_model__product_line", "customer__region", "customer__category"
+            ),
+            actor,
+            via="customer__",
+            scope=(kind, None if kind == "all" else _SCOPE),
+        ).filter(pk=_ID)
+        statement = _INTAKE_READS[key] = Statement(qs, [_ID] if kind == "all" else [_ID, _SCOPE])
+    found: InstalledProduct | None = (
+        statement.one(installed_product_id) if kind == "all" else statement.one(installed_product_id, value)
+    )
+    return found
 
 
 def installed_product_get(*, actor: Any, installed_product_id: int) -> InstalledProduct:

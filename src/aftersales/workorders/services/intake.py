@@ -18,7 +18,7 @@ from aftersales.core.errors import DomainError, PermissionDenied, ValidationFail
 from aftersales.core.idempotency import idempotent
 from aftersales.core.numbering import next_number
 from aftersales.customers.models import Customer
-from aftersales.customers.selectors import contact_scope, customer_scope, installed_product_scope
+from aftersales.customers.selectors import contact_scope, customer_scope, installed_product_for_intake
 from aftersales.feedback.counting import count_fault_report
 from aftersales.sla import targets as sla_targets  # SLA hooks: see sla/targets.py
 from aftersales.workorders import notifications
@@ -120,9 +120,10 @@ def work_order_create(
     errors: dict[str, Any] = {}
     # Intake is the hot path: the product is read with its customer in one statement; for the
     # roles that see every customer the scope adds no condition.
-    product = _one(
-        installed_product_scope(actor=actor).select_related("customer__region", "customer__category"),
-        installed_product_id,
+    product = (
+        None
+        if installed_product_id is None
+        else installed_product_for_intake(actor=actor, installed_product_id=installed_product_id)
     )
     if installed_product_id is not None and product is None:
         raise _not_found("installed_product_id")
