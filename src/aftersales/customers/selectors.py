@@ -127,6 +127,7 @@ def installed_product_for_intake(*, actor: Any, installed_product_id: int) -> In
     kind, value = _scope(actor)
     if kind == "none":
         return None
+    limited = kind != "all"  # the scope's own value (customer or user id) is a parameter
     key = (connection.vendor, kind)
     statement = _INTAKE_READS.get(key)
     if statement is None:
@@ -136,12 +137,10 @@ def installed_product_for_intake(*, actor: Any, installed_product_id: int) -> In
             ),
             actor,
             via="customer__",
-            scope=(kind, None if kind == "all" else _SCOPE),
+            scope=(kind, _SCOPE if limited else None),
         ).filter(pk=_ID)
-        statement = _INTAKE_READS[key] = Statement(qs, [_ID] if kind == "all" else [_ID, _SCOPE])
-    found: InstalledProduct | None = (
-        statement.one(installed_product_id) if kind == "all" else statement.one(installed_product_id, value)
-    )
+        statement = _INTAKE_READS[key] = Statement(qs, [_ID, _SCOPE] if limited else [_ID])
+    found: InstalledProduct | None = statement.one(installed_product_id, *([value] if limited else []))
     return found
 
 

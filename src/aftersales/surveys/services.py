@@ -11,6 +11,8 @@ unique constraints (one invitation and one answer per work order and kind) are t
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 import secrets
 from collections.abc import Mapping
 from typing import Any
@@ -102,10 +104,7 @@ def complex_repairs(work_orders: QuerySet[WorkOrder]) -> QuerySet[WorkOrder]:
         conditions.append(Q(Exists(RepairOrder.objects.filter(work_order=OuterRef("pk")))))
     if not conditions:
         return work_orders.none()
-    condition = conditions[0]
-    for other in conditions[1:]:
-        condition |= other
-    return work_orders.filter(condition)
+    return work_orders.filter(functools.reduce(operator.or_, conditions))
 
 
 def _due(now: dt.datetime) -> dict[str, QuerySet[WorkOrder]]:
